@@ -1,0 +1,8 @@
+var builder = WebApplication.CreateSlimBuilder(args);
+var app = builder.Build();
+app.MapGet("/health", () => Results.Ok(new HealthResponse("ok")));
+app.Run();
+
+internal sealed record HealthResponse(string Status);
+
+public partial class Program;

@@ -1,0 +1,2 @@
+// Placeholder entry point; the Enrichment function is built in its own issue.
+return 0;
