@@ -3,4 +3,4 @@ var app = builder.Build();
 app.MapGet("/health", () => "ok");
 app.Run();
 
-public partial class Program;
+
