@@ -26,6 +26,8 @@ public sealed class MockKafkaCluster : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(brokers, 1);
         var conf = Native.rd_kafka_conf_new();
+        // The cluster's own handle never connects anywhere; keep its "no bootstrap.servers" notice out of the output.
+        Native.rd_kafka_conf_set(conf, "log_level", "3");
         // The mock cluster lives inside a client handle; a producer handle does no work of its own.
         IntPtr handle;
         var error = new byte[512];
@@ -97,6 +99,26 @@ public sealed class MockKafkaCluster : IDisposable
 
         internal static IntPtr rd_kafka_conf_new() =>
             ((delegate* unmanaged<IntPtr>)Export(nameof(rd_kafka_conf_new)))();
+
+        internal static void rd_kafka_conf_set(IntPtr conf, string name, string value)
+        {
+            var nameUtf8 = Marshal.StringToCoTaskMemUTF8(name);
+            var valueUtf8 = Marshal.StringToCoTaskMemUTF8(value);
+            var error = stackalloc byte[256];
+            try
+            {
+                var result = ((delegate* unmanaged<IntPtr, IntPtr, IntPtr, byte*, nuint, int>)Export(nameof(rd_kafka_conf_set)))(conf, nameUtf8, valueUtf8, error, 256);
+                if (result != 0)
+                {
+                    throw new InvalidOperationException($"rd_kafka_conf_set({name}) failed: {Marshal.PtrToStringUTF8((IntPtr)error)}");
+                }
+            }
+            finally
+            {
+                Marshal.FreeCoTaskMem(nameUtf8);
+                Marshal.FreeCoTaskMem(valueUtf8);
+            }
+        }
 
         internal static IntPtr rd_kafka_new(int type, IntPtr conf, byte* errstr, nuint errstrSize) =>
             ((delegate* unmanaged<int, IntPtr, byte*, nuint, IntPtr>)Export(nameof(rd_kafka_new)))(type, conf, errstr, errstrSize);
