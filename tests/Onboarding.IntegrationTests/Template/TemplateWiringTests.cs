@@ -7,7 +7,8 @@ namespace Onboarding.IntegrationTests.Template;
 public sealed class TemplateWiringTests
 {
     // The names the code reads (see README "Configuration"); a misspelt name here would leave the
-    // code on its default silently.
+    // code on its default silently. FINANCE_API_KEY is deliberately absent: it exists for the local
+    // stack only, while on AWS the finance routes are protected by IAM at the gateway.
     private static readonly HashSet<string> AgreedEnvironmentVariables =
     [
         "SUBSCRIBERS_TABLE", "ONBOARDING_TABLE", "METERING_LEDGER_TABLE", "REFERENCE_PRICES_TABLE",
