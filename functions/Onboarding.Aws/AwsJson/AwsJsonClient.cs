@@ -94,7 +94,9 @@ public sealed class AwsJsonClient
                 throw AwsServiceExceptions.Create(failure);
             }
 
-            await options.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+            var backoff = Backoff(attempt);
+            options.OnRetry?.Invoke(failure, backoff);
+            await options.Delay(backoff, cancellationToken).ConfigureAwait(false);
         }
     }
 

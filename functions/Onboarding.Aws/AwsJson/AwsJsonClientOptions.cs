@@ -3,7 +3,7 @@ using Amazon.Runtime;
 namespace Onboarding.Aws.AwsJson;
 
 /// <summary>Settings shared by every JSON-protocol client. Unset values come from the standard AWS chains.</summary>
-public sealed class AwsJsonClientOptions
+public sealed record AwsJsonClientOptions
 {
     /// <summary>Region, e.g. "us-east-1"; when null, the SDK's region chain (AWS_REGION, profile, instance metadata).</summary>
     public string? Region { get; init; }
@@ -22,6 +22,12 @@ public sealed class AwsJsonClientOptions
 
     /// <summary>How a backoff is waited; tests pass a delegate that does not sleep.</summary>
     public Func<TimeSpan, CancellationToken, Task> Delay { get; init; } = static (delay, ct) => Task.Delay(delay, ct);
+
+    /// <summary>
+    /// Called before each backoff with what failed and how long the wait is, so the caller can log or count retries
+    /// with its own logger. The details hold codes and AWS's message, never a request body.
+    /// </summary>
+    public Action<AwsErrorDetails, TimeSpan>? OnRetry { get; init; }
 
     /// <summary>The clock requests are signed with.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;

@@ -70,6 +70,21 @@ public sealed class RetryTests(SimulatorFixture simulator) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Call_Retried_ReportsEachRetryWithCodeAndDelay()
+    {
+        var retries = new List<(string Code, int Attempt, TimeSpan Delay)>();
+        await simulator.SetFaultsAsync(new { throttle = 1, serverErrors = 1 });
+        var client = new AmazonAWSMarketplaceMeteringClient(
+            simulator.AwsOptions() with { OnRetry = (failure, delay) => retries.Add((failure.ErrorCode, failure.Attempts, delay)) },
+            simulator.CreateClient());
+
+        await client.ResolveCustomerAsync(new() { RegistrationToken = "sim-token-acme-payg" });
+
+        Assert.Equal(["ThrottlingException", "InternalServiceErrorException"], retries.Select(r => r.Code));
+        Assert.Equal([1, 2], retries.Select(r => r.Attempt));
+    }
+
+    [Fact]
     public async Task Call_ClientError_IsNotRetried()
     {
         var delays = new List<TimeSpan>();
