@@ -79,14 +79,15 @@ public sealed record CertificateSubject
     /// <summary>The same subject as an X.500 name, built attribute by attribute (no string parsing).</summary>
     public X500DistinguishedName ToX500DistinguishedName()
     {
+        // The builder encodes the attribute added last first, so add CN first to encode O, OU, CN.
         var builder = new X500DistinguishedNameBuilder();
-        builder.AddOrganizationName(Organization);
+        builder.AddCommonName(CommonName);
         if (OrganizationalUnit is not null)
         {
             builder.AddOrganizationalUnitName(OrganizationalUnit);
         }
 
-        builder.AddCommonName(CommonName);
+        builder.AddOrganizationName(Organization);
         return builder.Build();
     }
 

@@ -95,23 +95,22 @@ public static class CsrValidator
 
     private static CsrValidationResult ValidateDer(byte[] der)
     {
+        // Structure and key first, without the signature: an odd key must never reach the platform's crypto.
         CertificateRequest request;
         try
         {
-            // Default options verify the self-signature; the hash algorithm is only used if we were to sign with it.
-            request = CertificateRequest.LoadSigningRequest(der, HashAlgorithmName.SHA256, out var consumed, CertificateRequestLoadOptions.Default);
+            request = CertificateRequest.LoadSigningRequest(der, HashAlgorithmName.SHA256, out var consumed, CertificateRequestLoadOptions.SkipSignatureValidation);
             if (consumed != der.Length)
             {
                 return CsrValidationResult.Invalid("The CSR has extra data after its end.");
             }
         }
-        catch (Exception ex) when (ex is CryptographicException or AsnContentException or FormatException or ArgumentException)
+        catch (Exception ex) when (IsDataProblem(ex))
         {
-            return CsrValidationResult.Invalid(IsSignatureProblem(der)
-                ? "The CSR's signature does not verify: it was altered after signing or signed with a different key."
-                : "The CSR could not be read: its content is not a PKCS#10 certificate request.");
+            return CsrValidationResult.Invalid("The CSR could not be read: its content is not a PKCS#10 certificate request.");
         }
 
+        ValidatedCsr csr;
         try
         {
             var subject = request.SubjectName.Name;
@@ -131,44 +130,76 @@ public static class CsrValidator
                             return CsrValidationResult.Invalid($"The CSR's RSA key has {bits} bits; at most {MaxRsaBits} are accepted.");
                         }
 
-                        return new CsrValidationResult(new ValidatedCsr(ToPem(der), CsrKeyType.Rsa, bits, subject), null);
+                        csr = new ValidatedCsr(ToPem(der), CsrKeyType.Rsa, bits, subject);
+                        break;
                     }
 
                 case EcOid:
+                    var curve = NamedCurve(request.PublicKey.EncodedParameters?.RawData ?? []);
+                    switch (curve)
+                    {
+                        case P256Oid:
+                            csr = new ValidatedCsr(ToPem(der), CsrKeyType.EcP256, 256, subject);
+                            break;
+                        case P384Oid:
+                            csr = new ValidatedCsr(ToPem(der), CsrKeyType.EcP384, 384, subject);
+                            break;
+                        default:
+                            return CsrValidationResult.Invalid($"The CSR's EC key uses curve {curve ?? "(explicit parameters)"}; only P-256 and P-384 are accepted.");
+                    }
+
                     using (var ec = request.PublicKey.GetECDsaPublicKey())
                     {
-                        var curve = ec?.ExportParameters(false).Curve.Oid.Value;
-                        return curve switch
+                        if (ec is null)
                         {
-                            P256Oid => new CsrValidationResult(new ValidatedCsr(ToPem(der), CsrKeyType.EcP256, 256, subject), null),
-                            P384Oid => new CsrValidationResult(new ValidatedCsr(ToPem(der), CsrKeyType.EcP384, 384, subject), null),
-                            _ => CsrValidationResult.Invalid($"The CSR's EC key uses curve {curve ?? "(unnamed)"}; only P-256 and P-384 are accepted."),
-                        };
+                            return CsrValidationResult.Invalid("The CSR's EC public key could not be read.");
+                        }
                     }
+
+                    break;
 
                 default:
                     return CsrValidationResult.Invalid($"The CSR's key type ({request.PublicKey.Oid.FriendlyName ?? request.PublicKey.Oid.Value}) is not accepted; use RSA (2048 bits or more) or EC P-256/P-384.");
             }
         }
-        catch (Exception ex) when (ex is CryptographicException or AsnContentException or FormatException or ArgumentException)
+        catch (Exception ex) when (IsDataProblem(ex))
         {
             return CsrValidationResult.Invalid("The CSR's public key could not be read.");
         }
+
+        try
+        {
+            // Default options verify the self-signature: proof that the sender holds the private key.
+            CertificateRequest.LoadSigningRequest(der, HashAlgorithmName.SHA256, out _, CertificateRequestLoadOptions.Default);
+        }
+        catch (NotSupportedException)
+        {
+            return CsrValidationResult.Invalid("The CSR is signed with an algorithm we do not accept; sign it with RSA or ECDSA and SHA-256 or stronger.");
+        }
+        catch (Exception ex) when (IsDataProblem(ex))
+        {
+            return CsrValidationResult.Invalid("The CSR's signature does not verify: it was altered after signing or signed with a different key.");
+        }
+
+        return new CsrValidationResult(csr, null);
     }
 
-    // Tells "well-formed but badly signed" from "not a CSR" so the message can say which.
-    private static bool IsSignatureProblem(byte[] der)
+    private static string? NamedCurve(byte[] parameters)
     {
         try
         {
-            CertificateRequest.LoadSigningRequest(der, HashAlgorithmName.SHA256, out _, CertificateRequestLoadOptions.SkipSignatureValidation);
-            return true;
+            var reader = new AsnReader(parameters, AsnEncodingRules.DER);
+            var oid = reader.ReadObjectIdentifier();
+            return reader.HasData ? null : oid;
         }
-        catch (Exception ex) when (ex is CryptographicException or AsnContentException or FormatException or ArgumentException)
+        catch (AsnContentException)
         {
-            return false;
+            return null;
         }
     }
+
+    private static bool IsDataProblem(Exception ex) =>
+        ex is CryptographicException or AsnContentException or FormatException or ArgumentException or NotSupportedException;
 
     private static string ToPem(byte[] der) => new string(PemEncoding.Write("CERTIFICATE REQUEST", der)) + "\n";
 }

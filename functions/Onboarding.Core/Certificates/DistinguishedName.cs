@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Onboarding.Core.Certificates;
@@ -69,5 +70,102 @@ public static class DistinguishedName
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>
+    /// Parses an RFC 4514 string of single-valued RDNs (such as a principal read back from the cluster) into RDNs in
+    /// encoding order, undoing backslash escapes and hex pairs. Throws <see cref="FormatException"/> for anything
+    /// else: unescaped specials, multi-valued RDNs, <c>#</c> hex values, broken UTF-8.
+    /// </summary>
+    public static IReadOnlyList<Rdn> Parse(string rfc4514)
+    {
+        ArgumentNullException.ThrowIfNull(rfc4514);
+        var rdns = new List<Rdn>();
+        Span<byte> utf8 = stackalloc byte[4];
+        var i = 0;
+        while (i < rfc4514.Length)
+        {
+            var equals = rfc4514.IndexOf('=', i);
+            if (equals <= i)
+            {
+                throw new FormatException($"Expected an attribute type followed by '=' at position {i}.");
+            }
+
+            var type = rfc4514[i..equals];
+            if (!type.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.') || !char.IsAsciiLetterOrDigit(type[0]))
+            {
+                throw new FormatException($"'{type}' is not an attribute type.");
+            }
+
+            i = equals + 1;
+            if (i < rfc4514.Length && rfc4514[i] == '#')
+            {
+                throw new FormatException("Hex-encoded (#) attribute values are not supported.");
+            }
+
+            var bytes = new List<byte>();
+            var end = false;
+            while (i < rfc4514.Length && !end)
+            {
+                var c = rfc4514[i];
+                switch (c)
+                {
+                    case ',':
+                        end = true;
+                        break;
+                    case '+':
+                        throw new FormatException("Multi-valued RDNs are not supported.");
+                    case '\\' when i + 1 < rfc4514.Length && Escapees.Contains(rfc4514[i + 1], StringComparison.Ordinal) || (i + 1 < rfc4514.Length && rfc4514[i + 1] is ' ' or '\r'):
+                        bytes.Add((byte)rfc4514[i + 1]);
+                        i += 2;
+                        break;
+                    case '\\' when i + 2 < rfc4514.Length && char.IsAsciiHexDigit(rfc4514[i + 1]) && char.IsAsciiHexDigit(rfc4514[i + 2]):
+                        bytes.Add(Convert.FromHexString(rfc4514.AsSpan(i + 1, 2))[0]);
+                        i += 3;
+                        break;
+                    case '\\':
+                        throw new FormatException($"Invalid escape at position {i}.");
+                    case '"' or ';' or '<' or '>' or '=':
+                        throw new FormatException($"Unescaped '{c}' at position {i}.");
+                    default:
+                        if (Rune.DecodeFromUtf16(rfc4514.AsSpan(i), out var rune, out _) != OperationStatus.Done)
+                        {
+                            throw new FormatException($"Invalid UTF-16 at position {i}.");
+                        }
+
+                        var written = rune.EncodeToUtf8(utf8);
+                        for (var k = 0; k < written; k++)
+                        {
+                            bytes.Add(utf8[k]);
+                        }
+
+                        i += rune.Utf16SequenceLength;
+                        break;
+                }
+            }
+
+            string value;
+            try
+            {
+                value = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString([.. bytes]);
+            }
+            catch (DecoderFallbackException ex)
+            {
+                throw new FormatException("An attribute value is not valid UTF-8.", ex);
+            }
+
+            rdns.Add(new Rdn(type, value));
+            if (end)
+            {
+                i++;
+                if (i == rfc4514.Length)
+                {
+                    throw new FormatException("The name ends with a comma.");
+                }
+            }
+        }
+
+        rdns.Reverse();
+        return rdns;
     }
 }
