@@ -7,11 +7,13 @@ namespace Onboarding.Core.Certificates;
 public sealed class CertificateSubjectOptions
 {
     public const string SectionName = "CertificateSubject";
+    public const string OrganizationVariable = "CERTIFICATE_ORGANIZATION";
+    public const string OrganizationalUnitVariable = "CERTIFICATE_ORGANIZATIONAL_UNIT";
 
-    /// <summary>The provider's organization, the subject's O. Env <c>CERT_SUBJECT_ORGANIZATION</c>.</summary>
+    /// <summary>The provider's organization, the subject's O. Env <see cref="OrganizationVariable"/>.</summary>
     public string Organization { get; set; } = string.Empty;
 
-    /// <summary>Optional OU, e.g. "Market Data Subscribers". Env <c>CERT_SUBJECT_ORGANIZATIONAL_UNIT</c>.</summary>
+    /// <summary>Optional OU, e.g. "Market Data Subscribers". Env <see cref="OrganizationalUnitVariable"/>.</summary>
     public string? OrganizationalUnit { get; set; }
 }
 

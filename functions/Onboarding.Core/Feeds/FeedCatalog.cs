@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Onboarding.Core.Subscribers;
 
 namespace Onboarding.Core.Feeds;
@@ -7,8 +8,12 @@ public sealed class FeedCatalogOptions
 {
     public const string SectionName = "Feeds";
 
-    /// <summary>The whole map in one environment variable: <c>basic=quotes.us;pro=quotes.us,trades.us,bars.1m.us</c>.</summary>
-    public const string EnvironmentVariable = "FEED_DIMENSIONS";
+    /// <summary>
+    /// The whole map in one environment variable (set by template.yaml from the FeedTopicsByDimension parameter):
+    /// a JSON object <c>{"basic":["quotes.us"],"pro":["quotes.us","trades.us"]}</c>, or the compact form
+    /// <c>basic=quotes.us;pro=quotes.us,trades.us</c>.
+    /// </summary>
+    public const string EnvironmentVariable = "FEED_TOPICS_BY_DIMENSION";
 
     /// <summary>Dimension → topics, e.g. <c>Feeds:Dimensions:pro:0 = quotes.us</c>.</summary>
     public Dictionary<string, string[]> Dimensions { get; set; } = new(StringComparer.Ordinal);
@@ -69,12 +74,20 @@ public sealed class FeedCatalog
         return new FeedCatalog(options.Dimensions);
     }
 
-    /// <summary>Parses <c>dim=topic,topic;dim2=topic</c> (the <see cref="FeedCatalogOptions.EnvironmentVariable"/> form).</summary>
+    /// <summary>
+    /// Parses the <see cref="FeedCatalogOptions.EnvironmentVariable"/> value: a JSON object of dimension → topic array,
+    /// or <c>dim=topic,topic;dim2=topic</c>.
+    /// </summary>
     public static FeedCatalog Parse(string specification)
     {
         if (string.IsNullOrWhiteSpace(specification))
         {
-            throw new ArgumentException($"{FeedCatalogOptions.EnvironmentVariable} is empty; expected e.g. basic=quotes.us;pro=quotes.us,trades.us.", nameof(specification));
+            throw new ArgumentException($"{FeedCatalogOptions.EnvironmentVariable} is empty; expected e.g. {{\"basic\":[\"quotes.us\"]}} or basic=quotes.us;pro=quotes.us,trades.us.", nameof(specification));
+        }
+
+        if (specification.TrimStart().StartsWith('{'))
+        {
+            return ParseJson(specification);
         }
 
         var map = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -93,6 +106,33 @@ public sealed class FeedCatalog
             }
 
             map[dimension] = entry[(equals + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+
+        return new FeedCatalog(map);
+    }
+
+    private static FeedCatalog ParseJson(string json)
+    {
+        var map = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (property.Value.ValueKind != JsonValueKind.Array)
+                {
+                    throw new ArgumentException($"Feed dimension '{property.Name}' must map to an array of topic names.", nameof(json));
+                }
+
+                if (!map.TryAdd(property.Name, [.. property.Value.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.String ? t.GetString()! : string.Empty)]))
+                {
+                    throw new ArgumentException($"Feed dimension '{property.Name}' appears twice.", nameof(json));
+                }
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new ArgumentException($"{FeedCatalogOptions.EnvironmentVariable} is not valid JSON: {ex.Message}", nameof(json), ex);
         }
 
         return new FeedCatalog(map);

@@ -55,7 +55,19 @@ public sealed class FeedCatalogTests
         Assert.Equal(Catalog.TopicsOf("basic"), fromOptions.TopicsOf("basic"));
     }
 
+    [Fact]
+    public void Parse_JsonFormFromTheTemplate_GivesTheSameCatalogue()
+    {
+        var json = FeedCatalog.Parse("""{"basic":["quotes.us"],"pro":["quotes.us","trades.us","bars.1m.us"]}""");
+
+        Assert.Equal(Catalog.TopicsOf("pro"), json.TopicsOf("pro"));
+        Assert.Equal(Catalog.TopicsOf("basic"), json.TopicsOf("basic"));
+    }
+
     [Theory]
+    [InlineData("{\"basic\":\"quotes.us\"}", "array")]
+    [InlineData("{\"basic\":[1]}", "invalid Kafka topic")]
+    [InlineData("{\"basic\":[\"quotes.us\"]", "not valid JSON")]
     [InlineData("", "empty")]
     [InlineData("basic", "dimension=topic1")]
     [InlineData("basic=", "no topics")]
