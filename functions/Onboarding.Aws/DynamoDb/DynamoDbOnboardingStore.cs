@@ -245,4 +245,5 @@ public sealed class DynamoDbOnboardingStore(IAmazonDynamoDB dynamo, SubscriberTa
             StartedAt = GetTime(item, "startedAt"),
             UpdatedAt = GetTime(item, "updatedAt"),
         };
-    }}
+    }
+}

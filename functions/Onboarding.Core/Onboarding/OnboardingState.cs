@@ -88,6 +88,25 @@ public sealed record OnboardingState
     public string CertificateIdempotencyToken => IdempotencyTokens.ForCertificate(Customer.StableId, CertificateGeneration);
 
     public string SecretRequestToken => IdempotencyTokens.ForSecret(Customer.StableId, CertificateGeneration);
+
+    // Value equality including the topic list (a record compares lists by reference), so a state read back from the
+    // store equals the one written.
+    public bool Equals(OnboardingState? other) =>
+        other is not null
+        && Customer == other.Customer
+        && Step == other.Step
+        && Version == other.Version
+        && CertificateGeneration == other.CertificateGeneration
+        && Topics.SequenceEqual(other.Topics)
+        && KeyChoice == other.KeyChoice
+        && CsrPem == other.CsrPem
+        && CertificateArn == other.CertificateArn
+        && SecretArn == other.SecretArn
+        && Failure == other.Failure
+        && StartedAt == other.StartedAt
+        && UpdatedAt == other.UpdatedAt;
+
+    public override int GetHashCode() => HashCode.Combine(Customer, Step, Version, CertificateArn, SecretArn, UpdatedAt);
 }
 
 /// <summary>
