@@ -128,62 +128,6 @@ public sealed class OnboardingStoreTests(MotoFixture moto) : IAsyncLifetime
         Assert.Null(await Store.GetAsync(Customer.StableId));
     }
 
-    [Fact]
-    public async Task FiftyConcurrentRegistrations_ExactlyOneClaimsAndRecordsEachStep()
-    {
-        var owners = Enumerable.Range(0, 50).Select(i => $"request-{i}").ToArray();
-
-        var outcomes = await Task.WhenAll(owners.Select(owner => Task.Run(async () =>
-        {
-            await Store.StartAsync(OnboardingMachine.Start(Customer, T0));
-            var claim = await Store.TryClaimAsync(Customer.StableId, owner, T0, Lease);
-            if (claim is null)
-            {
-                return (Owner: owner, Claimed: false, Saved: false);
-            }
-
-            var next = OnboardingMachine.Apply(claim.State, new EntitlementCheckedEvent(["quotes.us"]), T0).OrThrow();
-            await Store.SaveAsync(next, owner);
-            return (Owner: owner, Claimed: true, Saved: true);
-        })));
-
-        var winner = Assert.Single(outcomes, o => o.Claimed);
-        Assert.True(winner.Saved);
-        var stored = await Store.GetAsync(Customer.StableId);
-        Assert.Equal(OnboardingStep.EntitlementChecked, stored!.Step);
-        Assert.Equal(2, stored.Version);
-    }
-
-    [Fact]
-    public async Task FiftyConcurrentSavesOfTheSameStep_ExactlyOneIsRecorded()
-    {
-        await Store.StartAsync(OnboardingMachine.Start(Customer, T0));
-        var claim = await Store.TryClaimAsync(Customer.StableId, "worker-a", T0, Lease);
-        var registered = Registered() with { Version = claim!.State.Version };
-        registered = await Store.SaveAsync(registered, "worker-a");
-        var keyStored = OnboardingMachine.Apply(registered, new KeyStoredEvent("arn:secret", "csr"), T0).OrThrow();
-
-        // The same worker retrying the same save 50 times at once (e.g. duplicated deliveries): one version bump.
-        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => Task.Run(async () =>
-        {
-            try
-            {
-                var issued = OnboardingMachine.Apply(keyStored, new CertificateIssuedEvent($"{CertArn}-{i}"), T0).OrThrow();
-                await Store.SaveAsync(issued, "worker-a");
-                return $"{CertArn}-{i}";
-            }
-            catch (ConcurrentUpdateException)
-            {
-                return null;
-            }
-        })));
-
-        var recorded = Assert.Single(results, r => r is not null);
-        var stored = await Store.GetAsync(Customer.StableId);
-        Assert.Equal(recorded, stored!.CertificateArn);
-        Assert.Equal(registered.Version + 1, stored.Version);
-    }
-
     private async Task<AttributeValue?> RawAttribute(string name)
     {
         var response = await dynamo.GetItemAsync(new GetItemRequest
