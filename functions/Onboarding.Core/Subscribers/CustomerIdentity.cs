@@ -65,6 +65,21 @@ public sealed record CustomerIdentity
     /// <summary>Every consumer group of this customer starts with this; the ACL plan grants READ on it as a prefix.</summary>
     public string ConsumerGroupPrefix => StableId + ".";
 
+    /// <summary>
+    /// The name of the customer's Secrets Manager secret: <paramref name="prefix"/> (configured, ending with '/')
+    /// followed by <see cref="StableId"/>, e.g. <c>marketplace-feed/subscribers/mp-…</c>.
+    /// </summary>
+    public string SecretName(string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        if (!prefix.EndsWith('/') || prefix.Length > 256 || !prefix.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '+' or '=' or '.' or '@' or '/' or '-'))
+        {
+            throw new ArgumentException("The secret prefix must consist of letters, digits and _+=.@/- and end with '/'.", nameof(prefix));
+        }
+
+        return prefix + StableId;
+    }
+
     public static CustomerIdentity FromCustomerIdentifier(string customerIdentifier, string productCode)
     {
         Require("CustomerIdentifier", customerIdentifier, MaxIdentifierLength);

@@ -91,6 +91,16 @@ public sealed class CustomerIdentityTests
     }
 
     [Fact]
+    public void SecretName_IsThePrefixAndTheStableId()
+    {
+        var customer = CustomerIdentity.FromCustomerIdentifier("Ex8Ej5jR8fL", "prod-abc123");
+
+        Assert.Equal("marketplace-feed/subscribers/" + customer.StableId, customer.SecretName("marketplace-feed/subscribers/"));
+        Assert.Throws<ArgumentException>(() => customer.SecretName("no-slash"));
+        Assert.Throws<ArgumentException>(() => customer.SecretName("bad prefix/"));
+    }
+
+    [Fact]
     public void AccountModel_KeepsBothIdentifiers()
     {
         var customer = CustomerIdentity.FromAccountAndLicense("111122223333", License);

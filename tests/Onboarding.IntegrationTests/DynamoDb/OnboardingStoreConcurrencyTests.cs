@@ -38,18 +38,19 @@ public sealed class OnboardingStoreConcurrencyTests(DynamoDbLocalFixture local) 
 
         var outcomes = await Task.WhenAll(owners.Select(owner => Task.Run(async () =>
         {
-            await Store.StartAsync(OnboardingMachine.Start(Customer, T0));
+            var (_, created) = await Store.StartAsync(OnboardingMachine.Start(Customer, T0));
             var claim = await Store.TryClaimAsync(Customer.StableId, owner, T0, Lease);
             if (claim is null)
             {
-                return (Owner: owner, Claimed: false, Saved: false);
+                return (Owner: owner, Created: created, Claimed: false, Saved: false);
             }
 
             var next = OnboardingMachine.Apply(claim.State, new EntitlementCheckedEvent(["quotes.us"]), T0).OrThrow();
             await Store.SaveAsync(next, owner);
-            return (Owner: owner, Claimed: true, Saved: true);
+            return (Owner: owner, Created: created, Claimed: true, Saved: true);
         })));
 
+        Assert.Single(outcomes, o => o.Created);
         var winner = Assert.Single(outcomes, o => o.Claimed);
         Assert.True(winner.Saved);
         var stored = await Store.GetAsync(Customer.StableId);
