@@ -68,6 +68,9 @@ public sealed class FeedCatalog
 
     public IReadOnlyCollection<string> Dimensions => dimensions.Keys;
 
+    /// <summary>Every topic of every dimension: what a SaaS subscription (not tiered by contract) gives access to.</summary>
+    public IReadOnlyList<string> AllTopics => [.. dimensions.Values.SelectMany(t => t).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
     public static FeedCatalog FromOptions(FeedCatalogOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

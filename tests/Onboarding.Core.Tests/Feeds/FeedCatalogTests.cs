@@ -35,6 +35,12 @@ public sealed class FeedCatalogTests
     }
 
     [Fact]
+    public void AllTopics_IsTheUnionOfEveryDimension()
+    {
+        Assert.Equal(["bars.1m.us", "quotes.us", "trades.us"], Catalog.AllTopics);
+    }
+
+    [Fact]
     public void Select_UnknownDimension_IsReportedNotGranted()
     {
         var selection = Catalog.Select([new Entitlement("platinum", 1, null)], Now);
