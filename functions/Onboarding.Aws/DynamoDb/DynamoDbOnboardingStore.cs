@@ -165,7 +165,7 @@ public sealed class DynamoDbOnboardingStore(IAmazonDynamoDB dynamo, SubscriberTa
     }
 
     private static readonly string[] OptionalAttributes =
-        ["keyChoice", "csrPem", "certificateArn", "secretArn", "failure", SubscriberTables.TimeToLive];
+        ["keyChoice", "csrPem", "certificateArn", "secretArn", "kafkaPrincipal", "failure", SubscriberTables.TimeToLive];
 
     private static Dictionary<string, AttributeValue> ToItem(OnboardingState state)
     {
@@ -199,6 +199,11 @@ public sealed class DynamoDbOnboardingStore(IAmazonDynamoDB dynamo, SubscriberTa
         if (state.SecretArn is not null)
         {
             item["secretArn"] = S(state.SecretArn);
+        }
+
+        if (state.KafkaPrincipal is not null)
+        {
+            item["kafkaPrincipal"] = S(state.KafkaPrincipal);
         }
 
         if (state.Failure is { } failure)
@@ -241,6 +246,7 @@ public sealed class DynamoDbOnboardingStore(IAmazonDynamoDB dynamo, SubscriberTa
             CsrPem = GetString(item, "csrPem"),
             CertificateArn = GetString(item, "certificateArn"),
             SecretArn = GetString(item, "secretArn"),
+            KafkaPrincipal = GetString(item, "kafkaPrincipal"),
             Failure = failure,
             StartedAt = GetTime(item, "startedAt"),
             UpdatedAt = GetTime(item, "updatedAt"),

@@ -17,7 +17,11 @@ public sealed record CertificateIssuedEvent(string CertificateArn) : OnboardingE
 
 public sealed record SecretStoredEvent(string SecretArn) : OnboardingEvent;
 
-public sealed record AclsWrittenEvent : OnboardingEvent;
+/// <summary>
+/// The ACLs are written for <paramref name="Principal"/>, the principal read from the issued certificate
+/// (<see cref="Certificates.KafkaPrincipal.FromCertificate"/>); kept so re-planning and revocation address exactly it.
+/// </summary>
+public sealed record AclsWrittenEvent(string Principal) : OnboardingEvent;
 
 public sealed record CompletedEvent : OnboardingEvent;
 

@@ -85,7 +85,8 @@ public static class OnboardingMachine
             (OnboardingAction.IssueCertificate, CertificateIssuedEvent e) => RequireText(e.CertificateArn, "certificate ARN")
                 ?? Accept(Advance(state, OnboardingStep.CertificateIssued, now) with { CertificateArn = e.CertificateArn }),
             (OnboardingAction.StoreSecret, SecretStoredEvent e) => SecretStored(state, e, now),
-            (OnboardingAction.WriteAcls, AclsWrittenEvent) => Accept(Advance(state, OnboardingStep.AclsWritten, now)),
+            (OnboardingAction.WriteAcls, AclsWrittenEvent e) => RequirePrincipal(e.Principal)
+                ?? Accept(Advance(state, OnboardingStep.AclsWritten, now) with { KafkaPrincipal = e.Principal }),
             (OnboardingAction.Complete, CompletedEvent) => Accept(Advance(state, OnboardingStep.Completed, now)),
             _ => Reject($"Cannot record {Describe(evt)} for {state.CustomerId}: onboarding is at {state.Step} and expects {next} next."),
         };
@@ -139,7 +140,7 @@ public static class OnboardingMachine
             KeyStoredEvent e => (OnboardingStep.KeyStored, state.SecretArn == e.SecretArn && state.CsrPem == e.CsrPem, state.SecretArn),
             CertificateIssuedEvent e => (OnboardingStep.CertificateIssued, state.CertificateArn == e.CertificateArn, state.CertificateArn),
             SecretStoredEvent e => (OnboardingStep.SecretStored, state.SecretArn == e.SecretArn, state.SecretArn),
-            AclsWrittenEvent => (OnboardingStep.AclsWritten, true, null),
+            AclsWrittenEvent e => (OnboardingStep.AclsWritten, state.KafkaPrincipal == e.Principal, state.KafkaPrincipal),
             CompletedEvent => (OnboardingStep.Completed, true, null),
             _ => ((OnboardingStep)(-1), false, null),
         };
@@ -159,6 +160,19 @@ public static class OnboardingMachine
 
     private static OnboardingTransition? RequireText(string? value, string what) =>
         string.IsNullOrWhiteSpace(value) ? Reject($"The step must carry the {what}.") : null;
+
+    private static OnboardingTransition? RequirePrincipal(string? principal)
+    {
+        try
+        {
+            Certificates.KafkaPrincipal.Parse(principal ?? string.Empty);
+            return null;
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            return Reject($"The ACL step must carry the Kafka principal (User:CN=...): {ex.Message}");
+        }
+    }
 
     private static OnboardingTransition Accept(OnboardingState state) => new(state, null);
 

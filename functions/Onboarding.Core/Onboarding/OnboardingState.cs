@@ -77,6 +77,9 @@ public sealed record OnboardingState
 
     public string? SecretArn { get; init; }
 
+    /// <summary>The Kafka principal the ACLs were written for (after <see cref="OnboardingStep.AclsWritten"/>).</summary>
+    public string? KafkaPrincipal { get; init; }
+
     public OnboardingFailure? Failure { get; init; }
 
     public required DateTimeOffset StartedAt { get; init; }
@@ -102,6 +105,7 @@ public sealed record OnboardingState
         && CsrPem == other.CsrPem
         && CertificateArn == other.CertificateArn
         && SecretArn == other.SecretArn
+        && KafkaPrincipal == other.KafkaPrincipal
         && Failure == other.Failure
         && StartedAt == other.StartedAt
         && UpdatedAt == other.UpdatedAt;

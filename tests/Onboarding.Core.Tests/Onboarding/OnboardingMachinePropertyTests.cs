@@ -21,7 +21,9 @@ public sealed class OnboardingMachinePropertyTests
             new CertificateIssuedEvent("arn:cert-2"),
             new SecretStoredEvent("arn:secret-1"),
             new SecretStoredEvent("arn:secret-2"),
-            new AclsWrittenEvent(),
+            new AclsWrittenEvent("User:CN=mp-a,O=Example"),
+            new AclsWrittenEvent("User:CN=mp-b,O=Example"),
+            new AclsWrittenEvent(""),
             new CompletedEvent(),
             new FailedEvent("throttled", true),
             new FailedEvent("not entitled", false),
@@ -47,7 +49,8 @@ public sealed class OnboardingMachinePropertyTests
 
                 var next = result.State!;
                 var keepsIssued = (state.CertificateArn is null || next.CertificateArn == state.CertificateArn)
-                    && (state.SecretArn is null || next.SecretArn == state.SecretArn);
+                    && (state.SecretArn is null || next.SecretArn == state.SecretArn)
+                    && (state.KafkaPrincipal is null || next.KafkaPrincipal == state.KafkaPrincipal);
                 // One step at a time; KeyStored exists only when we generate the key.
                 var skipsKeyStored = state is { Step: OnboardingStep.Registered, KeyChoice: KeyChoice.OwnCsr } && next.Step == OnboardingStep.CertificateIssued;
                 var forward = next.Step >= state.Step && (next.Step - state.Step <= 1 || skipsKeyStored);

@@ -9,6 +9,7 @@ public sealed class OnboardingMachineTests
     private static readonly CustomerIdentity Customer = CustomerIdentity.FromCustomerIdentifier("Ex8Ej5jR8fL", "prod-abc123");
     private const string CertArn = "arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/ca/certificate/abc";
     private const string SecretArn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:feeds/mp-x-AbCdEf";
+    private const string Principal = "User:CN=mp-x,O=Example";
     private const string Csr = "-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n";
 
     private static OnboardingState Step(OnboardingState state, OnboardingEvent evt) => OnboardingMachine.Apply(state, evt, T0.AddMinutes(1)).OrThrow();
@@ -31,7 +32,7 @@ public sealed class OnboardingMachineTests
         new RegisteredEvent(KeyChoice.OwnCsr, Csr),
         new CertificateIssuedEvent(CertArn),
         new SecretStoredEvent(SecretArn),
-        new AclsWrittenEvent(),
+        new AclsWrittenEvent(Principal),
         new CompletedEvent(),
     ];
 
@@ -63,6 +64,7 @@ public sealed class OnboardingMachineTests
         Assert.Equal(CertArn, done.CertificateArn);
         Assert.Equal(SecretArn, done.SecretArn);
         Assert.Equal(Csr, done.CsrPem);
+        Assert.Equal(Principal, done.KafkaPrincipal);
         Assert.Equal(T0, done.StartedAt);
     }
 
@@ -118,6 +120,17 @@ public sealed class OnboardingMachineTests
 
         Assert.False(skipped.IsValid);
         Assert.Contains("expects CheckEntitlement", skipped.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("CN=mp-x,O=Example")]
+    [InlineData("User:*")]
+    public void Apply_AclsWrittenWithoutAValidPrincipal_IsRejected(string principal)
+    {
+        var result = OnboardingMachine.Apply(After(4, OwnCsrEvents), new AclsWrittenEvent(principal), T0);
+
+        Assert.Contains("principal", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -92,6 +92,34 @@ public sealed class OnboardingStoreTests(MotoFixture moto) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CompletedState_ReadsBackWithCertificateSecretAndPrincipal_AndIsKept()
+    {
+        await Store.StartAsync(OnboardingMachine.Start(Customer, T0));
+        var claim = await Store.TryClaimAsync(Customer.StableId, "worker-a", T0, Lease);
+        var state = claim!.State;
+        foreach (var evt in new OnboardingEvent[]
+        {
+            new EntitlementCheckedEvent(["trades.us", "quotes.us"]),
+            new RegisteredEvent(KeyChoice.OwnCsr, "csr"),
+            new CertificateIssuedEvent(CertArn),
+            new SecretStoredEvent("arn:aws:secretsmanager:us-east-1:111122223333:secret:s"),
+            new AclsWrittenEvent("User:CN=" + Customer.StableId + ",O=Example\\, Inc."),
+            new CompletedEvent(),
+        })
+        {
+            state = await Store.SaveAsync(OnboardingMachine.Apply(state, evt, T0.AddMinutes(1)).OrThrow(), "worker-a");
+        }
+
+        var read = await Store.GetAsync(Customer.StableId);
+
+        Assert.Equal(state, read);
+        Assert.Equal(OnboardingAction.ShowQuickStart, OnboardingMachine.NextAction(read!));
+        Assert.Equal("User:CN=" + Customer.StableId + ",O=Example\\, Inc.", read!.KafkaPrincipal);
+        Assert.Equal(7, read.Version); // created as 1, then six steps
+        Assert.Null(await RawAttribute("ttl"));
+    }
+
+    [Fact]
     public async Task Claim_HeldByOneWorker_RefusesAnotherUntilItExpiresOrIsReleased()
     {
         await Store.StartAsync(OnboardingMachine.Start(Customer, T0));
