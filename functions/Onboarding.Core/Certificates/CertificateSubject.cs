@@ -26,9 +26,10 @@ public sealed class CertificateSubjectOptions
 /// <remarks>
 /// A buyer's CSR may carry any subject: ACM PCA takes the issued subject from <c>ApiPassthrough</c> when issuing with
 /// the <c>EndEntityClientAuthCertificate_APIPassthrough</c> template, so the CSR contributes only the public key.
-/// Encoding order is O, OU, CN (most significant first), the order in which PCA writes these fields; Java renders it
-/// reversed, so the principal reads <c>User:CN=…,OU=…,O=…</c>. After issuance, prefer
-/// <see cref="KafkaPrincipal.FromCertificate"/> on the issued certificate, which reads the real order.
+/// We encode O, OU, CN (most significant first, the conventional order); Java renders it reversed, so the predicted
+/// principal reads <c>User:CN=…,OU=…,O=…</c>. Which order ACM PCA uses for an ApiPassthrough subject is not something
+/// we can test here, so the ACLs are written for <see cref="KafkaPrincipal.FromCertificate"/> of the issued
+/// certificate, which reads the order actually encoded.
 /// </remarks>
 public sealed record CertificateSubject
 {
