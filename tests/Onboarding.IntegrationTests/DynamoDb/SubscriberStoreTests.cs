@@ -1,0 +1,122 @@
+using Amazon.DynamoDBv2;
+using Onboarding.Aws.DynamoDb;
+using Onboarding.Core.Subscribers;
+using Onboarding.IntegrationTests.Fixtures;
+
+namespace Onboarding.IntegrationTests.DynamoDb;
+
+[Collection(MotoCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class SubscriberStoreTests(MotoFixture moto) : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+    private static readonly SubscriberTableOptions Tables = new() { SubscribersTable = "subscribers", OnboardingTable = "onboarding" };
+
+    private readonly AmazonDynamoDBClient dynamo = new(
+        MotoFixture.Credentials,
+        new AmazonDynamoDBConfig { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = MotoFixture.Region });
+
+    private DynamoDbSubscriberStore Store => new(dynamo, Tables);
+
+    public async Task InitializeAsync()
+    {
+        await moto.ResetAsync();
+        await SubscriberTables.CreateAsync(dynamo, Tables);
+    }
+
+    public Task DisposeAsync()
+    {
+        dynamo.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private static Subscriber NewSubscriber(CustomerIdentity customer) => Subscriber.Register(
+        customer,
+        new Registration("Acme, O=Admin", "Jane Doe", "jane@acme.example", null, KeyChoice.OwnCsr, null),
+        T0);
+
+    [Fact]
+    public async Task Subscriber_SavedAndReadBack_KeepsEveryFieldForBothIdentityModels()
+    {
+        var legacy = NewSubscriber(CustomerIdentity.FromCustomerIdentifier("Ex8Ej5jR8fL", "prod-abc123")) with { Phone = "+1 206 555 0100" };
+        var account = NewSubscriber(CustomerIdentity.FromAccountAndLicense("111122223333", "arn:aws:license-manager::111122223333:license:l-0123"));
+
+        Assert.Equal(1, await Store.SaveAsync(legacy, 0));
+        Assert.Equal(1, await Store.SaveAsync(account, 0));
+
+        Assert.Equal(new Versioned<Subscriber>(legacy, 1), await Store.GetAsync(legacy.Customer.StableId));
+        Assert.Equal(new Versioned<Subscriber>(account, 1), await Store.GetAsync(account.Customer.StableId));
+    }
+
+    [Fact]
+    public async Task Subscriber_UnknownCustomer_ReadsAsNull()
+    {
+        Assert.Null(await Store.GetAsync("mp-aaaaaaaaaaaaaaaaaaaaaaaaaa"));
+        Assert.Null(await Store.GetEntitlementsAsync("mp-aaaaaaaaaaaaaaaaaaaaaaaaaa"));
+    }
+
+    [Fact]
+    public async Task Subscriber_CreatedTwice_SecondCreateFailsAndTheFirstStays()
+    {
+        var subscriber = NewSubscriber(CustomerIdentity.FromCustomerIdentifier("Ex8Ej5jR8fL", "prod-abc123"));
+        await Store.SaveAsync(subscriber, 0);
+
+        var error = await Assert.ThrowsAsync<ConcurrentUpdateException>(() => Store.SaveAsync(subscriber with { Company = "Other" }, 0));
+
+        Assert.Contains("exists already", error.Message, StringComparison.Ordinal);
+        Assert.Equal("Acme, O=Admin", (await Store.GetAsync(subscriber.Customer.StableId))!.Value.Company);
+    }
+
+    [Fact]
+    public async Task Subscriber_UpdatedFromAStaleVersion_IsRefusedAndChangesNothing()
+    {
+        var subscriber = NewSubscriber(CustomerIdentity.FromCustomerIdentifier("Ex8Ej5jR8fL", "prod-abc123"));
+        await Store.SaveAsync(subscriber, 0);
+        await Store.SaveAsync(subscriber.WithStatus(SubscriberStatus.Active, T0.AddMinutes(1)), 1);
+
+        await Assert.ThrowsAsync<ConcurrentUpdateException>(() => Store.SaveAsync(subscriber.WithStatus(SubscriberStatus.Unsubscribed, T0.AddMinutes(2)), 1));
+
+        var stored = await Store.GetAsync(subscriber.Customer.StableId);
+        Assert.Equal(2, stored!.Version);
+        Assert.Equal(SubscriberStatus.Active, stored.Value.Status);
+    }
+
+    [Fact]
+    public async Task Entitlements_SavedAndReadBack_KeepDimensionsExpiryAndTopics()
+    {
+        var customer = CustomerIdentity.FromCustomerIdentifier("Ex8Ej5jR8fL", "prod-abc123");
+        var snapshot = new EntitlementSnapshot(
+            customer,
+            [new Entitlement("pro", 3, T0.AddDays(365)), new Entitlement("basic", 1, null)],
+            ["bars.1m.us", "quotes.us", "trades.us"],
+            T0);
+
+        Assert.Equal(1, await Store.SaveEntitlementsAsync(snapshot, 0));
+        var stored = await Store.GetEntitlementsAsync(customer.StableId);
+
+        Assert.Equal(1, stored!.Version);
+        Assert.Equal(snapshot.Entitlements, stored.Value.Entitlements);
+        Assert.Equal(snapshot.Topics, stored.Value.Topics);
+        Assert.Equal(T0, stored.Value.CheckedAt);
+        await Assert.ThrowsAsync<ConcurrentUpdateException>(() => Store.SaveEntitlementsAsync(snapshot with { Topics = [] }, 0));
+    }
+
+    [Fact]
+    public async Task List_ReturnsEverySubscriberProfileOnly()
+    {
+        var customers = Enumerable.Range(0, 5).Select(i => CustomerIdentity.FromCustomerIdentifier($"customer-{i}", "prod-abc123")).ToList();
+        foreach (var customer in customers)
+        {
+            await Store.SaveAsync(NewSubscriber(customer), 0);
+            await Store.SaveEntitlementsAsync(new EntitlementSnapshot(customer, [], [], T0), 0);
+        }
+
+        var listed = new List<Subscriber>();
+        await foreach (var subscriber in Store.ListAsync())
+        {
+            listed.Add(subscriber);
+        }
+
+        Assert.Equal(customers.Select(c => c.StableId).Order(), listed.Select(s => s.Customer.StableId).Order());
+    }
+}
