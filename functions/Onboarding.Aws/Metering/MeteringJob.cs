@@ -58,8 +58,8 @@ public sealed class MeteringJob(
     }
 
     /// <summary>
-    /// Final usage when a subscription ends (unsubscribe-pending, agreement ended): meters every live hour still in
-    /// the window, including the current, partial one, and sends this customer's Pending entries now.
+    /// Final usage when a subscription ends (unsubscribe-pending, agreement ended): meters every live hour after the
+    /// watermark, including the current, partial one, and sends this customer's Pending entries now.
     /// The hourly run later finds these entries already in the ledger and does not write them again.
     /// </summary>
     public async Task<MeteringRunReport> SendFinalUsageAsync(
@@ -69,7 +69,10 @@ public sealed class MeteringJob(
         var report = new MeteringRunReport();
         var from = MeteringHours.EarliestBillableHour(now, window);
         var current = MeteringHours.HourStart(now);
-        for (var hour = from; hour <= current; hour += MeteringHours.Hour)
+        // Hours up to the watermark were planned by hourly runs already; only the hours after it are owed.
+        var watermark = await ledger.GetWatermarkAsync(cancellationToken).ConfigureAwait(false);
+        var firstOwed = watermark is { } w && w + MeteringHours.Hour > from ? w + MeteringHours.Hour : from;
+        for (var hour = firstOwed; hour <= current; hour += MeteringHours.Hour)
         {
             report.HoursPlanned++;
             foreach (var line in UsageCalculator.ForHour([subscription], hour, dimensions))
