@@ -9,9 +9,17 @@ namespace Onboarding.Aws.Metering;
 /// A crash at any point bills nothing twice: an entry that was sent but not settled is re-sent
 /// identically, and Marketplace treats an identical record as the same record.
 /// </summary>
+/// <param name="ledgerParallelism">Ledger writes in flight at once: each is one conditional DynamoDB request,
+/// and 20,000 of them in sequence would dominate a 10,000-customer run.</param>
 public sealed class MeteringJob(
-    IMeteringLedger ledger, IMarketplaceMeteringClient marketplace, DimensionMap dimensions, MeteringWindow window)
+    IMeteringLedger ledger,
+    IMarketplaceMeteringClient marketplace,
+    DimensionMap dimensions,
+    MeteringWindow window,
+    int ledgerParallelism = MeteringJob.DefaultLedgerParallelism)
 {
+    public const int DefaultLedgerParallelism = 16;
+
     public const string TooLateDetail = "Missed by the metering job and older than Marketplace's 6-hour window: not billed.";
 
     /// <summary>The hourly run. <paramref name="subscriptions"/> must include subscriptions that ended within the window.</summary>
@@ -24,27 +32,14 @@ public sealed class MeteringJob(
         report.HoursPlanned = plan.Billable.Count + plan.TooLate.Count;
         report.UnrecordedGap = plan.Gap;
 
-        foreach (var hour in plan.TooLate)
-        {
-            foreach (var line in UsageCalculator.ForHour(subscriptions, hour, dimensions))
-            {
-                if (await ledger.TryCreateAsync(LedgerEntry.Create(line, LedgerStatus.Expired, now, TooLateDetail), cancellationToken).ConfigureAwait(false))
-                {
-                    report.EntriesTooLate++;
-                }
-            }
-        }
-
-        foreach (var hour in plan.Billable)
-        {
-            foreach (var line in UsageCalculator.ForHour(subscriptions, hour, dimensions))
-            {
-                if (await ledger.TryCreateAsync(LedgerEntry.Create(line, LedgerStatus.Pending, now), cancellationToken).ConfigureAwait(false))
-                {
-                    report.EntriesCreated++;
-                }
-            }
-        }
+        report.EntriesTooLate = await CreateAsync(
+            plan.TooLate.SelectMany(hour => UsageCalculator.ForHour(subscriptions, hour, dimensions))
+                .Select(line => LedgerEntry.Create(line, LedgerStatus.Expired, now, TooLateDetail)),
+            cancellationToken).ConfigureAwait(false);
+        report.EntriesCreated = await CreateAsync(
+            plan.Billable.SelectMany(hour => UsageCalculator.ForHour(subscriptions, hour, dimensions))
+                .Select(line => LedgerEntry.Create(line, LedgerStatus.Pending, now)),
+            cancellationToken).ConfigureAwait(false);
 
         // Only after every planned hour is in the ledger: a crash before this point recomputes the same entries.
         if (plan.NewWatermark is { } watermark)
@@ -72,17 +67,17 @@ public sealed class MeteringJob(
         // Hours up to the watermark were planned by hourly runs already; only the hours after it are owed.
         var watermark = await ledger.GetWatermarkAsync(cancellationToken).ConfigureAwait(false);
         var firstOwed = watermark is { } w && w + MeteringHours.Hour > from ? w + MeteringHours.Hour : from;
+        var hours = new List<DateTimeOffset>();
         for (var hour = firstOwed; hour <= current; hour += MeteringHours.Hour)
         {
-            report.HoursPlanned++;
-            foreach (var line in UsageCalculator.ForHour([subscription], hour, dimensions))
-            {
-                if (await ledger.TryCreateAsync(LedgerEntry.Create(line, LedgerStatus.Pending, now), cancellationToken).ConfigureAwait(false))
-                {
-                    report.EntriesCreated++;
-                }
-            }
+            hours.Add(hour);
         }
+
+        report.HoursPlanned = hours.Count;
+        report.EntriesCreated = await CreateAsync(
+            hours.SelectMany(hour => UsageCalculator.ForHour([subscription], hour, dimensions))
+                .Select(line => LedgerEntry.Create(line, LedgerStatus.Pending, now)),
+            cancellationToken).ConfigureAwait(false);
 
         var entries = await ledger.ListByCustomerAsync(subscription.CustomerKey, from, current + MeteringHours.Hour, cancellationToken)
             .ConfigureAwait(false);
@@ -144,34 +139,61 @@ public sealed class MeteringJob(
                 [.. (response.Results ?? []).Select(ToResult).OfType<RecordResult>()],
                 [.. (response.UnprocessedRecords ?? []).Select(IdentityOf)]);
 
-            foreach (var update in outcome.Settled)
+            var settled = new bool[outcome.Settled.Count];
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, settled.Length),
+                Options(cancellationToken),
+                async (index, token) => settled[index] = await ledger.TrySettleAsync(outcome.Settled[index], now, token).ConfigureAwait(false))
+                .ConfigureAwait(false);
+            for (var index = 0; index < settled.Length; index++)
             {
-                if (await ledger.TrySettleAsync(update, now, cancellationToken).ConfigureAwait(false))
+                if (!settled[index])
                 {
-                    switch (update.Status)
-                    {
-                        case LedgerStatus.Reported: report.Reported++; break;
-                        case LedgerStatus.CustomerNotSubscribed: report.CustomerNotSubscribed++; break;
-                        case LedgerStatus.DuplicateRecord: report.DuplicateRecord++; break;
-                    }
+                    continue; // another run settled it first
+                }
+
+                switch (outcome.Settled[index].Status)
+                {
+                    case LedgerStatus.Reported: report.Reported++; break;
+                    case LedgerStatus.CustomerNotSubscribed: report.CustomerNotSubscribed++; break;
+                    case LedgerStatus.DuplicateRecord: report.DuplicateRecord++; break;
                 }
             }
 
-            foreach (var (entry, reason) in outcome.Retry)
-            {
-                report.Retrying++;
-                await ledger.TryRecordAttemptAsync(entry.Key, reason, now, cancellationToken).ConfigureAwait(false);
-            }
+            report.Retrying += outcome.Retry.Count;
+            await Parallel.ForEachAsync(
+                outcome.Retry,
+                Options(cancellationToken),
+                async (retry, token) => await ledger.TryRecordAttemptAsync(retry.Entry.Key, retry.Reason, now, token).ConfigureAwait(false))
+                .ConfigureAwait(false);
         }
     }
 
-    private async Task RecordAttemptsAsync(IEnumerable<LedgerEntry> entries, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    private Task RecordAttemptsAsync(IEnumerable<LedgerEntry> entries, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(
+            entries,
+            Options(cancellationToken),
+            async (entry, token) => await ledger.TryRecordAttemptAsync(entry.Key, reason, now, token).ConfigureAwait(false));
+
+    /// <summary>Creates the entries that are not in the ledger yet; returns how many were new.</summary>
+    private async Task<int> CreateAsync(IEnumerable<LedgerEntry> entries, CancellationToken cancellationToken)
     {
-        foreach (var entry in entries)
-        {
-            await ledger.TryRecordAttemptAsync(entry.Key, reason, now, cancellationToken).ConfigureAwait(false);
-        }
+        var created = 0;
+        await Parallel.ForEachAsync(
+            entries,
+            Options(cancellationToken),
+            async (entry, token) =>
+            {
+                if (await ledger.TryCreateAsync(entry, token).ConfigureAwait(false))
+                {
+                    Interlocked.Increment(ref created);
+                }
+            }).ConfigureAwait(false);
+        return created;
     }
+
+    private ParallelOptions Options(CancellationToken cancellationToken) =>
+        new() { MaxDegreeOfParallelism = Math.Max(1, ledgerParallelism), CancellationToken = cancellationToken };
 
     public static bool IsThrottling(Exception exception) => exception is AmazonServiceException service
         && (service.ErrorCode is "ThrottlingException" or "Throttling" or "TooManyRequestsException"

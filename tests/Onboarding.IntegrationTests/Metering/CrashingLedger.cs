@@ -2,21 +2,11 @@ using Onboarding.Core.Metering;
 
 namespace Onboarding.IntegrationTests.Metering;
 
-/// <summary>A ledger whose process "dies" right after Marketplace answered, before the answer is written.</summary>
+/// <summary>A ledger whose process "dies" right after Marketplace answered: no answer is ever written.</summary>
 internal sealed class CrashingLedger(IMeteringLedger inner) : IMeteringLedger
 {
-    public bool CrashOnNextSettle { get; set; }
-
-    public Task<bool> TrySettleAsync(LedgerUpdate update, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (CrashOnNextSettle)
-        {
-            CrashOnNextSettle = false;
-            throw new SimulatedCrashException();
-        }
-
-        return inner.TrySettleAsync(update, now, cancellationToken);
-    }
+    public Task<bool> TrySettleAsync(LedgerUpdate update, DateTimeOffset now, CancellationToken cancellationToken) =>
+        throw new SimulatedCrashException();
 
     public Task<bool> TryCreateAsync(LedgerEntry entry, CancellationToken cancellationToken) => inner.TryCreateAsync(entry, cancellationToken);
 

@@ -121,7 +121,7 @@ public sealed class MeteringJobTests(MotoFixture moto) : IAsyncLifetime
     public async Task Run_CrashBetweenTheCallAndTheLedgerWrite_ResendsIdenticalRecordsAndBillsOnce()
     {
         await ledger.AdvanceWatermarkAsync(LastHour.AddHours(-1), None);
-        var crashing = new CrashingLedger(ledger) { CrashOnNextSettle = true };
+        var crashing = new CrashingLedger(ledger);
 
         await Assert.ThrowsAsync<SimulatedCrashException>(() => Job(crashing).RunAsync(Customers(30), Now, None));
         Assert.Equal(25, marketplace.Billed.Count); // Marketplace has the first call's records; our ledger does not know.
