@@ -94,49 +94,52 @@ public static class MeteringBench
 
     private sealed class CountingLedger(IMeteringLedger inner) : IMeteringLedger
     {
-        public int Writes { get; private set; }
+        private int writes;
+        private int reads;
 
-        public int Reads { get; private set; }
+        public int Writes => writes;
+
+        public int Reads => reads;
 
         public Task<bool> TryCreateAsync(LedgerEntry entry, CancellationToken cancellationToken)
         {
-            Writes++;
+            Interlocked.Increment(ref writes);
             return inner.TryCreateAsync(entry, cancellationToken);
         }
 
         public Task<bool> TrySettleAsync(LedgerUpdate update, DateTimeOffset now, CancellationToken cancellationToken)
         {
-            Writes++;
+            Interlocked.Increment(ref writes);
             return inner.TrySettleAsync(update, now, cancellationToken);
         }
 
         public Task<bool> TryRecordAttemptAsync(UsageKey key, string reason, DateTimeOffset now, CancellationToken cancellationToken)
         {
-            Writes++;
+            Interlocked.Increment(ref writes);
             return inner.TryRecordAttemptAsync(key, reason, now, cancellationToken);
         }
 
         public Task<LedgerEntry?> GetAsync(UsageKey key, CancellationToken cancellationToken)
         {
-            Reads++;
+            Interlocked.Increment(ref reads);
             return inner.GetAsync(key, cancellationToken);
         }
 
         public Task<IReadOnlyList<LedgerEntry>> ListPendingAsync(CancellationToken cancellationToken)
         {
-            Reads++;
+            Interlocked.Increment(ref reads);
             return inner.ListPendingAsync(cancellationToken);
         }
 
         public Task<DateTimeOffset?> GetWatermarkAsync(CancellationToken cancellationToken)
         {
-            Reads++;
+            Interlocked.Increment(ref reads);
             return inner.GetWatermarkAsync(cancellationToken);
         }
 
         public Task AdvanceWatermarkAsync(DateTimeOffset hour, CancellationToken cancellationToken)
         {
-            Writes++;
+            Interlocked.Increment(ref writes);
             return inner.AdvanceWatermarkAsync(hour, cancellationToken);
         }
 
