@@ -1,0 +1,55 @@
+namespace Onboarding.Core.Lifecycle;
+
+/// <summary>A subscription's state with the version used for optimistic concurrency.</summary>
+public sealed record StoredSubscriptionState(SubscriptionState State, long Version);
+
+/// <summary>Where subscription states live (the subscriber records in DynamoDB in production).</summary>
+public interface ISubscriptionStateStore
+{
+    Task<StoredSubscriptionState?> GetAsync(string subscriptionKey, CancellationToken cancellationToken);
+
+    /// <summary>Saves when the stored version is still <paramref name="expectedVersion"/> (0: not stored yet); false otherwise.</summary>
+    Task<bool> TrySaveAsync(SubscriptionState state, long expectedVersion, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The side effects of lifecycle decisions, carried out by the onboarding adapters (ACLs, ACM PCA, Secrets Manager,
+/// subscriber records, metering). Each must be idempotent: a re-delivered notification repeats it.
+/// </summary>
+public interface ILifecycleActions
+{
+    /// <summary>GetEntitlements, plan and write ACLs for a registered buyer; for an unregistered one, nothing beyond the state.</summary>
+    Task ActivateAsync(SubscriptionState state, CancellationToken cancellationToken);
+
+    Task MarkFailedAsync(SubscriptionState state, CancellationToken cancellationToken);
+
+    Task SendFinalUsageAsync(SubscriptionState state, DateTimeOffset endingAt, CancellationToken cancellationToken);
+
+    /// <summary>Remove every ACL, revoke the certificate, mark the secret and records; optionally send final usage first.</summary>
+    Task RevokeAsync(SubscriptionState state, bool sendFinalUsageFirst, DateTimeOffset endedAt, CancellationToken cancellationToken);
+
+    Task ReplanEntitlementsAsync(SubscriptionState state, CancellationToken cancellationToken);
+}
+
+/// <summary>The dead-letter destination for notifications that can never be processed, with the reason.</summary>
+public interface IRejectedNotifications
+{
+    Task RejectAsync(string messageId, string? body, string reason, CancellationToken cancellationToken);
+}
+
+/// <summary>One SQS message as the Lifecycle function receives it (mapped from the Lambda SQS event).</summary>
+public sealed record QueuedNotification(string MessageId, string? Body, DateTimeOffset? SentTimestamp);
+
+/// <summary>What happened to one notification; the function logs it.</summary>
+public sealed record LifecycleOutcome(
+    string MessageId, LifecycleEvent? Event, LifecycleDecision? Decision, string? Rejected = null, Exception? Failure = null);
+
+/// <summary>The outcome of an SQS batch; <see cref="FailedMessageIds"/> become the Lambda <c>batchItemFailures</c>.</summary>
+public sealed record LifecycleBatchResult(IReadOnlyList<LifecycleOutcome> Outcomes)
+{
+    public IReadOnlyList<string> FailedMessageIds => [.. Outcomes.Where(o => o.Failure is not null).Select(o => o.MessageId)];
+}
+
+/// <summary>Another invocation changed the subscription meanwhile; the message is retried against the newer state.</summary>
+public sealed class ConcurrentSubscriptionUpdateException(string subscriptionKey)
+    : Exception($"Subscription {subscriptionKey} was updated concurrently; the notification will be retried.");

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Amazon.DynamoDBv2;
+using Microsoft.Extensions.Logging.Abstractions;
+using Onboarding.Aws.Metering;
+using Onboarding.Aws.MeteringLedger;
+using Onboarding.Core.Lifecycle;
+using Onboarding.Core.Metering;
+using Onboarding.IntegrationTests.Fixtures;
+using Onboarding.Metering;
+
+namespace Onboarding.IntegrationTests.Metering;
+
+[Collection(MotoCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class MeteringFunctionTests(MotoFixture moto) : IAsyncLifetime
+{
+    private readonly AmazonDynamoDBClient dynamo = new(
+        MotoFixture.Credentials,
+        new AmazonDynamoDBConfig { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = MotoFixture.Region });
+
+    public async Task InitializeAsync()
+    {
+        await moto.ResetAsync();
+        await dynamo.CreateTableAsync(MeteringLedgerSchema.CreateTableRequest("ledger"));
+    }
+
+    public Task DisposeAsync()
+    {
+        dynamo.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task ScheduledSampleEvent_RunsOneMeteringHourAndWritesOneMetricsLine()
+    {
+        var trigger = JsonSerializer.Deserialize(
+            File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "events", "schedule-hourly.json")), MeteringJsonContext.Default.ScheduledEvent)!;
+        var now = trigger.Time!.Value.AddSeconds(3);
+        var ledger = new DynamoDbMeteringLedger(dynamo, new MeteringLedgerOptions { TableName = "ledger" });
+        await ledger.AdvanceWatermarkAsync(MeteringHours.LastCompletedHour(now) - MeteringHours.Hour, CancellationToken.None);
+        var marketplace = new FakeMarketplaceMetering();
+        var settings = MeteringSettings.FromEnvironment(name => name switch
+        {
+            MeteringSettings.LedgerTableVariable => "ledger",
+            MeteringSettings.DimensionsVariable => """{"products":{"P1":{"feeds":{"trades":"trade_feed_hours"}}}}""",
+            _ => null,
+        });
+        var metrics = new StringWriter();
+        var function = new MeteringFunction(
+            new MeteringJob(ledger, marketplace, settings.Dimensions, settings.Window),
+            new FixedSubscriptions(new MeteredSubscription(new SubscriptionRef("C1", "P1", null, null), "P1", ["quotes", "bars", "trades"], now.AddDays(-1), null)),
+            settings.Window,
+            new FixedClock(now),
+            NullLogger<MeteringFunction>.Instance,
+            metrics);
+
+        var report = await function.HandleAsync(trigger, CancellationToken.None);
+
+        Assert.Equal("Scheduled Event", trigger.DetailType);
+        Assert.Equal(2, report.Reported);
+        Assert.Equal(
+            [("C1", "feed_hours", new DateTime(2026, 11, 23, 15, 0, 0, DateTimeKind.Utc), 2), ("C1", "trade_feed_hours", new DateTime(2026, 11, 23, 15, 0, 0, DateTimeKind.Utc), 1)],
+            marketplace.Billed.OrderBy(b => b.Dimension));
+        using var emf = JsonDocument.Parse(metrics.ToString());
+        Assert.Equal(1, emf.RootElement.GetProperty("MeteringCalls").GetInt32());
+        Assert.Equal(2, emf.RootElement.GetProperty("MeteringRecordsReported").GetInt32());
+        Assert.Equal("Onboarding", emf.RootElement.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Namespace").GetString());
+    }
+
+    [Theory]
+    [InlineData(MeteringSettings.LedgerTableVariable, "", "METERING_LEDGER_TABLE must name")]
+    [InlineData(MeteringSettings.DimensionsVariable, "{\"products\":{\"P1\":{\"feeds\":{\"trades\":\"\"}}}}", "'products.P1.feeds.trades' must be a non-empty dimension name")]
+    [InlineData(MeteringSettings.DimensionsVariable, "feed_hours", "METERING_DIMENSIONS is not valid JSON")]
+    [InlineData(MeteringSettings.SafetyMarginVariable, "ten", "METERING_SAFETY_MARGIN_MINUTES must be a whole number from 0 to 120, not 'ten'")]
+    public void Settings_WithABadVariable_FailWithAMessageNamingIt(string variable, string value, string message)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => MeteringSettings.FromEnvironment(name =>
+            name == variable ? value : name == MeteringSettings.LedgerTableVariable ? "ledger" : null));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class FixedSubscriptions(params MeteredSubscription[] subscriptions) : IMeteredSubscriptions
+    {
+        public Task<IReadOnlyList<MeteredSubscription>> ListAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<MeteredSubscription>>(subscriptions);
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
