@@ -1,8 +1,13 @@
-var builder = WebApplication.CreateSlimBuilder(args);
-var app = builder.Build();
-app.MapGet("/health", () => Results.Ok(new HealthResponse("ok")));
-app.Run();
+using Onboarding.Api.Apis;
+using Onboarding.Api.Onboarding;
 
-internal sealed record HealthResponse(string Status);
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.AddApiDefaults();
+builder.AddOnboarding();
+
+var app = builder.Build();
+app.MapHealthApi();
+app.MapOnboardingApi();
+app.Run();
 
 public partial class Program;

@@ -51,13 +51,13 @@ internal static class OnboardingPages
               <input type="text" id="company" name="company" maxlength="200" autocomplete="organization" value="{E(values.Company)}" required>
               {FieldError("company")}
               <label for="contact">Contact person</label>
-              <input type="text" id="contact" name="contact" maxlength="200" autocomplete="name" value="{E(values.Contact)}" required>
-              {FieldError("contact")}
+              <input type="text" id="contact" name="contactName" maxlength="200" autocomplete="name" value="{E(values.Contact)}" required>
+              {FieldError("contactName")}
               <label for="email">Email</label>
               <input type="email" id="email" name="email" maxlength="254" autocomplete="email" value="{E(values.Email)}" required>
               {FieldError("email")}
               <label for="phone">Phone <span class="hint">(optional)</span></label>
-              <input type="tel" id="phone" name="phone" maxlength="40" autocomplete="tel" value="{E(values.Phone)}">
+              <input type="tel" id="phone" name="phone" maxlength="32" autocomplete="tel" value="{E(values.Phone)}">
               {FieldError("phone")}
               <fieldset>
                 <legend>Client key</legend>
@@ -67,7 +67,8 @@ internal static class OnboardingPages
                 <textarea id="csr" name="csr" spellcheck="false">{E(values.Csr)}</textarea>
                 <input type="file" id="csrFile" name="csrFile" accept=".csr,.pem,.req,.txt">
                 {FieldError("csr")}
-                <label><input type="radio" name="keyChoice" value="generate" {(generate ? "checked" : "")}> Generate a key for me (you download it once, together with the certificate)</label>
+                <label><input type="radio" id="generate" name="keyChoice" value="generate" {(generate ? "checked" : "")}> Generate a key for me (you download it once, together with the certificate)</label>
+                {FieldError("keyChoice")}
               </fieldset>
               <button type="submit" id="register">Create my credentials</button>
             </form>
@@ -114,6 +115,18 @@ internal static class OnboardingPages
 
         static string BrokerRow(string label, string list) => $"<tr><th>{E(label)}</th><td><code>{E(list)}</code></td></tr>";
     }
+
+    /// <summary>Onboarding stopped midway or is still running: what happened, and a button that continues where it stopped.</summary>
+    public static IResult Retry(string title, string message, string antiforgeryFieldName, string antiforgeryToken, int statusCode) =>
+        Page(title, $"""
+            <h1>{E(title)}</h1>
+            <div class="{(statusCode >= 500 ? "errors" : "hint")}" role="status" id="status">{E(message)}</div>
+            <form method="post" action="register/continue">
+              <input type="hidden" name="{E(antiforgeryFieldName)}" value="{E(antiforgeryToken)}">
+              <button type="submit" id="continue">Try again</button>
+            </form>
+            <p class="hint">Trying again is always safe: finished steps are not repeated and no second certificate is issued.</p>
+            """, statusCode);
 
     /// <summary>A failure the buyer can act on: what happened and what to do next, never internals.</summary>
     public static IResult Problem(string title, string message, string nextStep, int statusCode) =>
