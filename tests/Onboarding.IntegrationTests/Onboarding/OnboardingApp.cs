@@ -38,13 +38,15 @@ public sealed class OnboardingApp : WebApplicationFactory<ApiApp>
     public const string FeedTopics = """{"messages_million":["quotes.us","trades.us"],"consumer_hours":["bars.1m.us"],"feeds":["quotes.us","trades.us"],"premium_support":["news.us"]}""";
 
     private readonly MotoFixture moto;
-    private readonly SimulatorFixture simulator;
+    private readonly SimulatorFixture? simulator;
+    private readonly Uri? marketplaceEndpoint;
     private readonly Dictionary<string, string> settings;
 
-    private OnboardingApp(MotoFixture moto, SimulatorFixture simulator, IAmazonDynamoDB dynamo, Dictionary<string, string> settings, string caArn, string caCertificatePem)
+    private OnboardingApp(MotoFixture moto, SimulatorFixture? simulator, Uri? marketplaceEndpoint, IAmazonDynamoDB dynamo, Dictionary<string, string> settings, string caArn, string caCertificatePem)
     {
         this.moto = moto;
         this.simulator = simulator;
+        this.marketplaceEndpoint = marketplaceEndpoint;
         this.settings = settings;
         Dynamo = dynamo;
         CaArn = caArn;
@@ -70,11 +72,17 @@ public sealed class OnboardingApp : WebApplicationFactory<ApiApp>
     public string SubscribersTable => settings[SubscriberTableOptions.SubscribersTableVariable];
 
     /// <summary>Resets moto, creates an active root CA and the tables (on <paramref name="dynamo"/>, moto's by default).</summary>
+    /// <param name="simulator">The in-process simulator; or null with <paramref name="marketplaceEndpoint"/>, a simulator on Kestrel.</param>
     public static async Task<OnboardingApp> CreateAsync(
-        MotoFixture moto, SimulatorFixture simulator, string productCode = PayAsYouGoProduct, string model = "subscription", IAmazonDynamoDB? dynamo = null)
+        MotoFixture moto, SimulatorFixture? simulator, string productCode = PayAsYouGoProduct, string model = "subscription",
+        IAmazonDynamoDB? dynamo = null, Uri? marketplaceEndpoint = null)
     {
         await moto.ResetAsync();
-        await simulator.ResetAsync();
+        if (simulator is not null)
+        {
+            await simulator.ResetAsync();
+        }
+
         dynamo ??= new AmazonDynamoDBClient(MotoFixture.Credentials, new AmazonDynamoDBConfig { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = MotoFixture.Region });
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var tables = new SubscriberTableOptions { SubscribersTable = "subscribers-" + suffix, OnboardingTable = "onboarding-" + suffix };
@@ -98,7 +106,14 @@ public sealed class OnboardingApp : WebApplicationFactory<ApiApp>
             ["FEED_TOPICS_BY_DIMENSION"] = FeedTopics,
             ["LOG_LEVEL"] = "Warning",
         };
-        return new OnboardingApp(moto, simulator, dynamo, settings, caArn, caPem);
+        return new OnboardingApp(moto, simulator, marketplaceEndpoint, dynamo, settings, caArn, caPem);
+    }
+
+    /// <summary>Serves the app on Kestrel at http://127.0.0.1:<paramref name="port"/> (for a real browser) and starts it.</summary>
+    public void StartOnKestrel(int port)
+    {
+        UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, port));
+        StartServer();
     }
 
     /// <summary>A browser-like client of its own: its own cookies, redirects not followed (tests assert them).</summary>
@@ -146,8 +161,17 @@ public sealed class OnboardingApp : WebApplicationFactory<ApiApp>
             services.AddSingleton<IAmazonACMPCA>(Pca);
             services.AddSingleton<IAmazonSecretsManager>(new AmazonSecretsManagerClient(MotoRaw.Options(moto)));
             services.AddSingleton(Dynamo);
-            services.AddSingleton<IAmazonAWSMarketplaceMetering>(simulator.Metering());
-            services.AddSingleton<IAmazonMarketplaceEntitlementService>(simulator.Entitlements());
+            if (simulator is not null)
+            {
+                services.AddSingleton<IAmazonAWSMarketplaceMetering>(simulator.Metering());
+                services.AddSingleton<IAmazonMarketplaceEntitlementService>(simulator.Entitlements());
+            }
+            else
+            {
+                var marketplace = MotoRaw.Options(moto) with { ServiceUrl = marketplaceEndpoint ?? throw new InvalidOperationException("No Marketplace simulator configured.") };
+                services.AddSingleton<IAmazonAWSMarketplaceMetering>(new AmazonAWSMarketplaceMeteringClient(marketplace));
+                services.AddSingleton<IAmazonMarketplaceEntitlementService>(new AmazonMarketplaceEntitlementServiceClient(marketplace));
+            }
             services.AddSingleton<IKafkaAclWriter>(new ConfluentKafkaAclWriter(AdminClient));
         });
     }
