@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Onboarding.Api;
 using Onboarding.Aws.AwsJson;
 using Onboarding.Aws.CertificateAuthority;
@@ -16,6 +17,7 @@ using Onboarding.Aws.KafkaAcl;
 using Onboarding.Aws.Marketplace;
 using Onboarding.Aws.SecretsManager;
 using Onboarding.Core.Acl;
+using Onboarding.Core.Observability;
 using Onboarding.IntegrationTests.Aws;
 using Onboarding.IntegrationTests.Fixtures;
 using Onboarding.IntegrationTests.KafkaAcl;
@@ -66,6 +68,11 @@ public sealed class OnboardingApp : WebApplicationFactory<ApiApp>
     public FakeAdminClient Acls { get; }
 
     public CountingPca Pca { get; }
+
+    public CapturedLogs Logs { get; } = new();
+
+    /// <summary>The EMF lines the app writes (stdout in production).</summary>
+    public StringWriter Metrics { get; } = new();
 
     public string OnboardingTable => settings[SubscriberTableOptions.OnboardingTableVariable];
 
@@ -157,6 +164,9 @@ public sealed class OnboardingApp : WebApplicationFactory<ApiApp>
 
         builder.ConfigureTestServices(services =>
         {
+            services.AddSingleton<ILoggerProvider>(Logs);
+            services.Configure<LoggerFilterOptions>(o => o.Rules.Add(new LoggerFilterRule(typeof(CapturedLogs).FullName, null, LogLevel.Trace, null)));
+            services.AddSingleton(new EmbeddedMetrics(TextWriter.Synchronized(Metrics), EmbeddedMetrics.DefaultNamespace, TimeProvider.System) { Service = "onboarding-api" });
             services.AddSingleton(MotoRaw.Options(moto));
             services.AddSingleton<IAmazonACMPCA>(Pca);
             services.AddSingleton<IAmazonSecretsManager>(new AmazonSecretsManagerClient(MotoRaw.Options(moto)));

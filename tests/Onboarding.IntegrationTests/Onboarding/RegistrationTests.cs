@@ -87,6 +87,30 @@ public sealed class RegistrationTests(MotoFixture moto, SimulatorFixture simulat
         Assert.Contains("already downloaded", await buyer.Http.GetStringAsync("/credentials"), StringComparison.Ordinal);
         Assert.Equal(1, app.Pca.Issued);
         Assert.Single(await app.SecretNamesAsync());
+        Assert.Contains("Onboarding of " + stableId + " completed", app.Logs.All, StringComparison.Ordinal);
+        var metric = Assert.Single(app.Metrics.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Contains("OnboardingCompleted", StringComparison.Ordinal));
+        Assert.Equal(1, (int)JsonNode.Parse(metric)!["OnboardingCompleted"]!);
+        Assert.Equal("GenerateKey", (string)JsonNode.Parse(metric)!["KeyChoice"]!);
+        Assert.DoesNotContain("PRIVATE KEY", app.Logs.All, StringComparison.Ordinal);
+        Assert.DoesNotContain(files["client.key"].Split('\n')[1], app.Logs.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Landing_AndRegistration_NeverLogTheTokenOrTheSessionId()
+    {
+        await using var app = await OnboardingApp.CreateAsync(moto, simulator);
+        using var buyer = app.NewBuyer();
+        var token = await simulator.MintTokenAsync("cust-acme", OnboardingApp.PayAsYouGoProduct);
+
+        using var landed = await buyer.LandAsync(token);
+        using var replayed = await app.NewBuyer().LandAsync(token);
+        using var registered = await buyer.RegisterAsync(OnboardingApp.EcCsr());
+        var session = landed.Headers.GetValues("Set-Cookie").First(c => c.StartsWith("mp_session=", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.Conflict, replayed.StatusCode);
+        Assert.Contains("Marketplace token resolved", app.Logs.All, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, app.Logs.All, StringComparison.Ordinal);
+        Assert.DoesNotContain(session["mp_session=".Length..session.IndexOf(';', StringComparison.Ordinal)], app.Logs.All, StringComparison.Ordinal);
     }
 
     [Fact]
