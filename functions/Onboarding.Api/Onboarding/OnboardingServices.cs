@@ -1,4 +1,6 @@
 using Amazon.DynamoDBv2;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 using Onboarding.Aws.AwsJson;
 using Onboarding.Aws.CertificateAuthority;
@@ -52,6 +54,10 @@ public static class OnboardingServices
             .Validate(o => o.Dimensions.Count > 0, $"{FeedCatalogOptions.EnvironmentVariable} must map at least one dimension to topics.")
             .ValidateOnStart();
 
+        // Antiforgery tokens must survive a request landing on another Lambda instance: one shared key ring.
+        services.AddDataProtection().SetApplicationName("marketplace-onboarding");
+        services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((o, sp) =>
+            o.XmlRepository = new DynamoDbXmlRepository(sp.GetRequiredService<IAmazonDynamoDB>(), sp.GetRequiredService<SubscriberTableOptions>()));
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "mp_csrf";

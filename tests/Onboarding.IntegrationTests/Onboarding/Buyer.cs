@@ -21,9 +21,11 @@ public sealed partial class Buyer(HttpClient http) : IDisposable
     }
 
     /// <summary>GET /register for its CSRF field, then POST the form (multipart, as the page sends it).</summary>
-    public async Task<HttpResponseMessage> RegisterAsync(string? csr = null, bool generate = false, string company = "Acme Trading", string email = "ops@acme.example", string? csrFile = null)
+    public async Task<HttpResponseMessage> RegisterAsync(string? csr = null, bool generate = false, string company = "Acme Trading", string email = "ops@acme.example", string? csrFile = null) =>
+        await PostRegistrationAsync(Csrf(await GetRegistrationAsync()), csr, generate, company, email, csrFile);
+
+    public async Task<HttpResponseMessage> PostRegistrationAsync(string csrf, string? csr = null, bool generate = false, string company = "Acme Trading", string email = "ops@acme.example", string? csrFile = null)
     {
-        var csrf = Csrf(await GetRegistrationAsync());
         var form = new MultipartFormDataContent
         {
             { new StringContent(csrf), "__csrf" },

@@ -116,6 +116,9 @@ public sealed class OnboardingApp : WebApplicationFactory<ApiApp>
         return new OnboardingApp(moto, simulator, marketplaceEndpoint, dynamo, settings, caArn, caPem);
     }
 
+    /// <summary>A second instance of the app (as a second Lambda instance) on the same tables, CA and Marketplace.</summary>
+    public OnboardingApp AnotherInstance() => new(moto, simulator, marketplaceEndpoint, Dynamo, settings, CaArn, CaCertificatePem);
+
     /// <summary>Serves the app on Kestrel at http://127.0.0.1:<paramref name="port"/> (for a real browser) and starts it.</summary>
     public void StartOnKestrel(int port)
     {

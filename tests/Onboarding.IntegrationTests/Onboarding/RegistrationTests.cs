@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Onboarding.Core.Acl;
 using Onboarding.Core.Certificates;
 using Onboarding.Core.Subscribers;
@@ -111,6 +112,26 @@ public sealed class RegistrationTests(MotoFixture moto, SimulatorFixture simulat
         Assert.Contains("Marketplace token resolved", app.Logs.All, StringComparison.Ordinal);
         Assert.DoesNotContain(token, app.Logs.All, StringComparison.Ordinal);
         Assert.DoesNotContain(session["mp_session=".Length..session.IndexOf(';', StringComparison.Ordinal)], app.Logs.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Registration_FormRenderedByOneInstance_IsAcceptedByAnother()
+    {
+        await using var first = await OnboardingApp.CreateAsync(moto, simulator);
+        await using var second = first.AnotherInstance();
+        var cookies = new CookieContainer();
+        using var onFirst = new Buyer(first.CreateDefaultClient(new Uri("http://localhost"), new CookieContainerHandler(cookies)));
+        using var onSecond = new Buyer(second.CreateDefaultClient(new Uri("http://localhost"), new CookieContainerHandler(cookies)));
+        using var landed = await onFirst.LandAsync(await simulator.MintTokenAsync("cust-acme", OnboardingApp.PayAsYouGoProduct));
+        var csrf = Buyer.Csrf(await onFirst.GetRegistrationAsync());
+
+        using var response = await onSecond.PostRegistrationAsync(csrf, OnboardingApp.EcCsr());
+
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        Assert.Equal("/credentials", response.Headers.Location?.ToString());
+        // The shared ring lives in the table, not on the instance's disk (which on Lambda is not shared or kept).
+        var ring = Assert.Single(await first.ItemsAsync(first.OnboardingTable), i => i["pk"].S == "DATAPROTECTION");
+        Assert.Contains(ring.Keys, k => k.StartsWith("key-", StringComparison.Ordinal));
     }
 
     [Fact]
