@@ -63,6 +63,7 @@ public static class OnboardingServices
             o.Cookie.Name = "mp_csrf";
             o.FormFieldName = "__csrf";
             o.SuppressXFrameOptionsHeader = false;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
 
         services.AddSingleton(TimeProvider.System);
