@@ -56,7 +56,7 @@ public static class OnboardingApi
             LandingStatus.ReplayedToken => OnboardingPages.Problem("Subscription link already used", "This subscription token has been used already; each can be used once.", again, StatusCodes.Status409Conflict),
             LandingStatus.UnknownProduct => OnboardingPages.Problem("Different product", "This subscription token belongs to another AWS Marketplace product than the one this page sets up.", "Open the product you subscribed to from your AWS Marketplace subscriptions.", StatusCodes.Status400BadRequest),
             LandingStatus.NotEntitled => OnboardingPages.Problem("No active entitlement", outcome.Reason ?? "AWS Marketplace reports no active entitlement for this product.", "If you have just subscribed, wait a minute and open the product from AWS Marketplace again; otherwise check your subscription there.", StatusCodes.Status403Forbidden),
-            _ => OnboardingPages.Problem("Please try again", (outcome.Reason ?? "A service did not answer.") + " Nothing was saved.", "Reload this page to send the same request again, or return to AWS Marketplace.", StatusCodes.Status503ServiceUnavailable),
+            _ => OnboardingPages.Problem("Please try again", (outcome.Reason ?? "A service did not answer.") + " Your subscription token was not used up.", "Reload this page to send the same request again, or return to AWS Marketplace.", StatusCodes.Status503ServiceUnavailable),
         };
     }
 

@@ -37,7 +37,9 @@ public sealed class DynamoDbXmlRepository(IAmazonDynamoDB dynamo, SubscriberTabl
     public void StoreElement(XElement element, string friendlyName)
     {
         ArgumentNullException.ThrowIfNull(element);
-        var name = AttributePrefix + new string([.. (friendlyName ?? Guid.NewGuid().ToString()).Where(c => char.IsAsciiLetterOrDigit(c) || c == '-')]);
+        // The key manager names keys "key-<guid>"; keep the name readable and attribute-safe.
+        var id = new string([.. (friendlyName ?? Guid.NewGuid().ToString()).Where(c => char.IsAsciiLetterOrDigit(c) || c == '-')]);
+        var name = id.StartsWith(AttributePrefix, StringComparison.Ordinal) ? id : AttributePrefix + id;
         dynamo.UpdateItemAsync(new UpdateItemRequest
         {
             TableName = tables.OnboardingTable,

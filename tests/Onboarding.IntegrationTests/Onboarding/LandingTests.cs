@@ -25,7 +25,7 @@ public sealed class LandingTests(MotoFixture moto, SimulatorFixture simulator) :
         var sessionId = cookie["mp_session=".Length..cookie.IndexOf(';', StringComparison.Ordinal)];
 
         // Neither the token nor the session id is stored in clear anywhere.
-        var stored = string.Join("\n", (await app.ItemsAsync(app.OnboardingTable)).SelectMany(item => item.Values.Select(v => v.S ?? v.N ?? string.Empty)));
+        var stored = string.Join("\n", (await app.BuyerItemsAsync()).SelectMany(item => item.Values.Select(v => v.S ?? v.N ?? string.Empty)));
         Assert.DoesNotContain(token, stored, StringComparison.Ordinal);
         Assert.DoesNotContain(sessionId, stored, StringComparison.Ordinal);
 
@@ -49,7 +49,7 @@ public sealed class LandingTests(MotoFixture moto, SimulatorFixture simulator) :
         Assert.Equal(status, response.StatusCode);
         Assert.Contains(title, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.False(response.Headers.Contains("Set-Cookie") && response.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith("mp_session=", StringComparison.Ordinal)));
-        Assert.Empty(await app.ItemsAsync(app.OnboardingTable));
+        Assert.Empty(await app.BuyerItemsAsync());
         Assert.Empty(await app.ItemsAsync(app.SubscribersTable));
     }
 
@@ -64,14 +64,14 @@ public sealed class LandingTests(MotoFixture moto, SimulatorFixture simulator) :
             Assert.Equal(HttpStatusCode.SeeOther, accepted.StatusCode);
         }
 
-        var before = await app.ItemsAsync(app.OnboardingTable);
+        var before = await app.BuyerItemsAsync();
         using var attacker = app.NewBuyer();
         using var replayed = await attacker.LandAsync(token);
 
         Assert.Equal(HttpStatusCode.Conflict, replayed.StatusCode);
         Assert.Contains("already used", await replayed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.False(replayed.Headers.Contains("Set-Cookie") && replayed.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith("mp_session=", StringComparison.Ordinal)));
-        Assert.Equal(before.Count, (await app.ItemsAsync(app.OnboardingTable)).Count);
+        Assert.Equal(before.Count, (await app.BuyerItemsAsync()).Count);
         using var noSession = await attacker.Http.GetAsync("/register");
         Assert.Equal(HttpStatusCode.Unauthorized, noSession.StatusCode);
     }
@@ -87,7 +87,7 @@ public sealed class LandingTests(MotoFixture moto, SimulatorFixture simulator) :
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("another AWS Marketplace product", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Empty(await app.ItemsAsync(app.OnboardingTable));
+        Assert.Empty(await app.BuyerItemsAsync());
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class LandingTests(MotoFixture moto, SimulatorFixture simulator) :
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("Request too large", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Empty(await app.ItemsAsync(app.OnboardingTable));
+        Assert.Empty(await app.BuyerItemsAsync());
     }
 
     [Fact]
@@ -117,6 +117,27 @@ public sealed class LandingTests(MotoFixture moto, SimulatorFixture simulator) :
         Assert.Contains("No active entitlement", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(0, app.Pca.Issued);
         Assert.Empty(await app.SecretNamesAsync());
+    }
+
+    [Fact]
+    public async Task Landing_WhenMarketplaceFailsDuringTheEntitlementCheck_KeepsNothingAndTheSameTokenWorksAfterwards()
+    {
+        await using var app = await OnboardingApp.CreateAsync(moto, simulator, OnboardingApp.ContractProduct, "contract");
+        var token = await simulator.MintTokenAsync("cust-globex", OnboardingApp.ContractProduct);
+        await simulator.SetFaultsAsync(new { serverErrors = 3, serverErrorStatus = 503, operations = new[] { "GetEntitlements" } });
+        using var buyer = app.NewBuyer();
+
+        using var failed = await buyer.LandAsync(token);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        Assert.Contains("token was not used up", await failed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(failed.Headers.Contains("Set-Cookie") && failed.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith("mp_session=", StringComparison.Ordinal)));
+        Assert.DoesNotContain(await app.BuyerItemsAsync(), i => i["pk"].S!.StartsWith("TOKEN#", StringComparison.Ordinal));
+
+        using var retried = await buyer.LandAsync(token);
+
+        Assert.Equal(HttpStatusCode.SeeOther, retried.StatusCode);
+        Assert.Contains("<code>trades.us</code>", await buyer.GetRegistrationAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -141,6 +141,10 @@ public sealed class OnboardingApp : WebApplicationFactory<ApiApp>
         return value.SecretString!;
     }
 
+    /// <summary>The onboarding table's items about buyers (tokens, sessions, states), without the shared data-protection key ring.</summary>
+    public async Task<List<Dictionary<string, AttributeValue>>> BuyerItemsAsync() =>
+        [.. (await ItemsAsync(OnboardingTable)).Where(i => i["pk"].S != "DATAPROTECTION")];
+
     /// <summary>Every item of a table (test tables are small).</summary>
     public async Task<List<Dictionary<string, AttributeValue>>> ItemsAsync(string table)
     {
