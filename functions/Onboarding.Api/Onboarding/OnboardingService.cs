@@ -407,6 +407,7 @@ public sealed class OnboardingService(
         var why = ex switch
         {
             ThrottlingException or LimitExceededException => "the certificate authority is busy (throttled) and still was after several attempts",
+            RequestInProgressException => "the certificate authority is still signing your certificate",
             AclWriteException acl when acl.Failed.Count > 0 => $"the Kafka cluster refused {acl.Failed.Count} of the access rules",
             AclWriteException => "the Kafka cluster could not be reached",
             AwsServiceException aws => $"{aws.Details.ServiceId} answered {aws.ErrorCode}",
@@ -467,15 +468,17 @@ public sealed class OnboardingService(
                 IdempotencyToken = state.CertificateIdempotencyToken,
             },
             cancellationToken);
-        var arn = issued.CertificateArn ?? throw new InvalidOperationException("ACM PCA IssueCertificate answered without a certificate ARN.");
-        await pca.WaitForCertificateAsync(new GetCertificateRequest { CertificateAuthorityArn = options.CertificateAuthorityArn, CertificateArn = arn }, cancellationToken: cancellationToken);
-        return arn;
+        // Recorded as soon as the ARN is known; waiting for the signature belongs to the next step, so a slow CA
+        // never makes a retry ask for a second certificate.
+        return issued.CertificateArn ?? throw new InvalidOperationException("ACM PCA IssueCertificate answered without a certificate ARN.");
     }
 
     private async Task<string> StoreCertificateAsync(OnboardingState state, CancellationToken cancellationToken)
     {
+        // At most ~15 s of polling: API Gateway gives up after 30 s, and a retry picks the wait up again.
         var certificate = await pca.WaitForCertificateAsync(
-            new GetCertificateRequest { CertificateAuthorityArn = options.CertificateAuthorityArn, CertificateArn = state.CertificateArn }, cancellationToken: cancellationToken);
+            new GetCertificateRequest { CertificateAuthorityArn = options.CertificateAuthorityArn, CertificateArn = state.CertificateArn },
+            maxAttempts: 15, cancellationToken: cancellationToken);
         var chain = string.IsNullOrWhiteSpace(certificate.CertificateChain) ? (await AuthorityAsync(cancellationToken)).ChainPem : certificate.CertificateChain;
         var name = state.Customer.SecretName(options.SecretPrefix);
         var content = new CredentialsSecret
