@@ -66,7 +66,8 @@ public sealed partial class LambdaBootstrap : IDisposable
                 return;
             }
 
-            await InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+            // A handled invocation is always reported, even when stopping: its caller is waiting.
+            await InvokeAsync(invocation, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
