@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -17,10 +18,14 @@ public interface ILambdaSerializer
 /// needed (trim and NativeAOT safe). Shaped like Amazon.Lambda.Serialization.SystemTextJson's class of
 /// the same name.
 /// </summary>
-public sealed class SourceGeneratorLambdaJsonSerializer<TContext> : ILambdaSerializer
+public sealed class SourceGeneratorLambdaJsonSerializer<
+    [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TContext> : ILambdaSerializer
     where TContext : JsonSerializerContext, new()
 {
-    private readonly TContext _context = new();
+    // The generated static Default carries the context's [JsonSourceGenerationOptions]; `new TContext()`
+    // would silently fall back to default options (naming policy, null handling).
+    private readonly TContext _context =
+        typeof(TContext).GetProperty("Default")?.GetValue(null) as TContext ?? new TContext();
 
     public T Deserialize<T>(Stream requestStream)
     {

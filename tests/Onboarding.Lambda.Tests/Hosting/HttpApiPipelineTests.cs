@@ -148,6 +148,21 @@ public sealed class HttpApiPipelineTests(LambdaHostedApp app) : IClassFixture<La
     }
 
     [Fact]
+    public async Task ResponseEvent_WithoutBodyOrCookies_OmitsThoseFields()
+    {
+        var request = LambdaHostedApp.LoadEvent("apigw-get-query.json");
+        request.RawPath = "/status/204";
+        request.RawQueryString = "";
+
+        var raw = await app.SendRawAsync(request);
+
+        Assert.StartsWith("{\"statusCode\":204,", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("null", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"body\"", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"cookies\"", raw, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnknownRoute_Answers404()
     {
         var request = LambdaHostedApp.LoadEvent("apigw-get-query.json");

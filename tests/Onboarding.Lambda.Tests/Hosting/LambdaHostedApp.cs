@@ -129,12 +129,16 @@ public sealed class LambdaHostedApp : IAsyncLifetime
         app.MapGet("/boom", IResult () => throw new InvalidOperationException("pipeline failure"));
     }
 
-    public async Task<APIGatewayHttpApiV2ProxyResponse> SendAsync(APIGatewayHttpApiV2ProxyRequest request, EmulatedInvocation? invocation = null)
+    public async Task<APIGatewayHttpApiV2ProxyResponse> SendAsync(APIGatewayHttpApiV2ProxyRequest request, EmulatedInvocation? invocation = null) =>
+        JsonSerializer.Deserialize(await SendRawAsync(request, invocation), LambdaEventsJsonContext.Default.APIGatewayHttpApiV2ProxyResponse)!;
+
+    /// <summary>The response event exactly as the runtime posted it.</summary>
+    public async Task<string> SendRawAsync(APIGatewayHttpApiV2ProxyRequest request, EmulatedInvocation? invocation = null)
     {
         var payload = JsonSerializer.Serialize(request, LambdaEventsJsonContext.Default.APIGatewayHttpApiV2ProxyRequest);
         var result = await Emulator.InvokeAsync(payload, invocation).Within();
         Assert.True(result.Succeeded, result.Error?.BodyText);
-        return JsonSerializer.Deserialize(result.Body, LambdaEventsJsonContext.Default.APIGatewayHttpApiV2ProxyResponse)!;
+        return result.BodyText;
     }
 
     public static APIGatewayHttpApiV2ProxyRequest LoadEvent(string name) =>

@@ -31,3 +31,23 @@ public sealed class SerializerTests
         Assert.Contains("Greeting", error.Message, StringComparison.Ordinal);
     }
 }
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(OptionsProbe))]
+internal sealed partial class CamelCaseJsonContext : JsonSerializerContext;
+
+public sealed record OptionsProbe(string FirstName, string? Nickname);
+
+public sealed class SerializerOptionsTests
+{
+    [Fact]
+    public void Serialize_HonoursTheContextsSourceGenerationOptions()
+    {
+        var serializer = new SourceGeneratorLambdaJsonSerializer<CamelCaseJsonContext>();
+        using var output = new MemoryStream();
+
+        serializer.Serialize(new OptionsProbe("Ada", null), output);
+
+        Assert.Equal("""{"firstName":"Ada"}""", System.Text.Encoding.UTF8.GetString(output.ToArray()));
+    }
+}
