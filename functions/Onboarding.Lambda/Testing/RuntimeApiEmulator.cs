@@ -26,6 +26,7 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
     private readonly ConcurrentDictionary<string, PendingInvocation> _inFlight = new();
     private readonly TaskCompletionSource<EmulatedError> _initError = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _nextRequestCount;
+    private int _waitingNextRequests;
 
     private RuntimeApiEmulator(WebApplication app, string runtimeApi)
     {
@@ -41,6 +42,12 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
 
     /// <summary>How many <c>next</c> requests the runtime has made so far.</summary>
     public int NextRequestCount => Volatile.Read(ref _nextRequestCount);
+
+    /// <summary>
+    /// How many <c>next</c> requests are parked waiting for work. After killing a runtime process, wait
+    /// for this to drop before queueing work for another, or the dead one's request may take it.
+    /// </summary>
+    public int WaitingNextRequests => Volatile.Read(ref _waitingNextRequests);
 
     public static async Task<RuntimeApiEmulator> StartAsync()
     {
@@ -111,6 +118,7 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
     private async Task HandleNextAsync(HttpContext http)
     {
         Interlocked.Increment(ref _nextRequestCount);
+        Interlocked.Increment(ref _waitingNextRequests);
         PendingInvocation pending;
         try
         {
@@ -126,7 +134,17 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
             http.Response.StatusCode = StatusCodes.Status500InternalServerError;
             return;
         }
+        finally
+        {
+            Interlocked.Decrement(ref _waitingNextRequests);
+        }
 
+        if (http.RequestAborted.IsCancellationRequested)
+        {
+            // The runtime went away while we picked its work; keep the work for the next runtime.
+            _queue.Writer.TryWrite(pending);
+            return;
+        }
         _inFlight[pending.RequestId] = pending;
         var headers = http.Response.Headers;
         headers["Lambda-Runtime-Aws-Request-Id"] = pending.RequestId;
@@ -137,7 +155,15 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
             headers["Lambda-Runtime-Trace-Id"] = pending.TraceId;
         }
         http.Response.ContentType = "application/json";
-        await http.Response.Body.WriteAsync(pending.Payload).ConfigureAwait(false);
+        try
+        {
+            await http.Response.Body.WriteAsync(pending.Payload, http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            _inFlight.TryRemove(pending.RequestId, out _);
+            _queue.Writer.TryWrite(pending);
+        }
     }
 
     private async Task CompleteAsync(HttpContext http, string requestId, bool succeeded)

@@ -82,7 +82,7 @@ public static class StartupBench
         foreach (var (name, values) in samples)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {name,-9} median {Median(values),7:F1} ms   min {values.Min(),7:F1} ms   max {values.Max(),7:F1} ms   size {DirectorySizeMb(Path.GetDirectoryName(modes.First(m => m.Item1 == name).Item2)!),6:F1} MB"));
+                $"  {name,-9} median {Median(values),7:F1} ms   min {values.Min(),7:F1} ms   max {values.Max(),7:F1} ms   package {PackageSizeMb(modes.First(m => m.Item1 == name).Item2),6:F1} MB"));
         }
         var ratio = Median(samples["JIT"]) / Median(samples["NativeAOT"]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  JIT / NativeAOT median ratio: {ratio:F1}x"));
@@ -116,9 +116,14 @@ public static class StartupBench
         }
 
         var result = await invocation;
-        // The function now waits for its next invocation forever; end the one we started.
+        // The function now waits for its next invocation forever; end the one we started, and let the
+        // emulator notice its parked request is gone before the next run queues work.
         process.Kill();
         await process.WaitForExitAsync();
+        for (var i = 0; i < 5_000 && emulator.WaitingNextRequests > 0; i++)
+        {
+            await Task.Delay(1);
+        }
         if (!result.Succeeded)
         {
             throw new InvalidOperationException($"{exe} failed its invocation: {result.Error!.BodyText}");
@@ -190,8 +195,11 @@ public static class StartupBench
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private static double DirectorySizeMb(string directory) =>
-        new DirectoryInfo(directory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) / 1024.0 / 1024.0;
+    // What would ship: the published folder without debug symbols.
+    private static double PackageSizeMb(string exe) =>
+        new DirectoryInfo(Path.GetDirectoryName(exe)!).EnumerateFiles("*", SearchOption.AllDirectories)
+            .Where(f => f.Extension is not ".dbg" and not ".pdb")
+            .Sum(f => f.Length) / 1024.0 / 1024.0;
 
     private static string? Option(string[] args, string name)
     {
