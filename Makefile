@@ -2,8 +2,12 @@
 # provided.al2023. `sam build` calls these targets for functions with `BuildMethod: makefile`
 # (CodeUri: .), setting ARTIFACTS_DIR; by hand: `make build-ApiFunction` (output in artifacts/).
 #
-#   RID=linux-arm64   for arm64 functions (see README: needs an arm64 build host for NativeAOT)
+#   RID=linux-arm64   arm64 functions. NativeAOT cannot cross-link from x64 with gcc: build on an arm64
+#                     host (or install clang, lld and an aarch64 sysroot); RID=linux-arm64 AOT=false
+#                     (self-contained JIT) works from x64.
 #   AOT=false         self-contained JIT instead of NativeAOT
+#
+# The NativeAOT binaries need glibc 2.34 at most (provided.al2023 has 2.34) when built on Debian 12.
 #
 # Every other .NET build method of sam build installs Amazon.Lambda.Tools first; this one needs only
 # the .NET SDK.
