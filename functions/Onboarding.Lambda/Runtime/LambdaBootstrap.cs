@@ -89,13 +89,25 @@ public sealed partial class LambdaBootstrap : IDisposable
             return;
         }
 
-        await _client.SendResponseAsync(invocation.RequestId, response, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _client.SendResponseAsync(invocation.RequestId, response, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex) when (ex.StatusCode is { } status && (int)status is >= 400 and < 500)
+        {
+            // The Runtime API refused this response (e.g. 413, above 6 MB) and has failed the invocation
+            // itself; the runtime is healthy, so go on with the next one.
+            LogResponseRejected(_logger, invocation.RequestId, (int)status, response.Length);
+        }
     }
 
     public void Dispose() => _ownedHttpClient?.Dispose();
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Critical, Message = "Function initialisation failed; reported to the Runtime API")]
     private static partial void LogInitFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "The Runtime API rejected the response of invocation {AwsRequestId} with HTTP {StatusCode} ({ResponseBytes} bytes)")]
+    private static partial void LogResponseRejected(ILogger logger, string awsRequestId, int statusCode, int responseBytes);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Invocation {AwsRequestId} failed with {ErrorType}; reported to the Runtime API")]
     private static partial void LogInvocationFailed(ILogger logger, string awsRequestId, string errorType, Exception exception);

@@ -21,6 +21,9 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
 {
     private const string Prefix = "/2018-06-01/runtime/";
 
+    /// <summary>Lambda's limit for a synchronous response (6 MB).</summary>
+    public const int MaxResponseBytes = 6 * 1024 * 1024;
+
     private readonly WebApplication _app;
     private readonly Channel<PendingInvocation> _queue = Channel.CreateUnbounded<PendingInvocation>();
     private readonly ConcurrentDictionary<string, PendingInvocation> _inFlight = new();
@@ -177,7 +180,19 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
         EmulatedInvocationResult result;
         if (succeeded)
         {
-            result = new EmulatedInvocationResult(requestId, await ReadBodyAsync(http).ConfigureAwait(false), http.Request.ContentType, null);
+            var body = await ReadBodyAsync(http).ConfigureAwait(false);
+            if (body.Length > MaxResponseBytes)
+            {
+                // As Lambda does: the caller gets an error, the runtime a 413, and the sandbox lives on.
+                var tooLarge = Encoding.UTF8.GetBytes(
+                    $$"""{"errorMessage":"Response payload size ({{body.Length}} bytes) exceeded maximum allowed payload size ({{MaxResponseBytes}} bytes).","errorType":"Function.ResponseSizeTooLarge"}""");
+                pending.Result.TrySetResult(new EmulatedInvocationResult(
+                    requestId, tooLarge, "application/json", new EmulatedError(tooLarge, "application/json", "Function.ResponseSizeTooLarge", "")));
+                http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                await http.Response.Body.WriteAsync(tooLarge).ConfigureAwait(false);
+                return;
+            }
+            result = new EmulatedInvocationResult(requestId, body, http.Request.ContentType, null);
         }
         else
         {

@@ -177,6 +177,23 @@ public sealed class LambdaBootstrapTests
     }
 
     [Fact]
+    public async Task Response_AboveLambdasSizeLimit_FailsThatInvocationAndTheLoopGoesOn()
+    {
+        await using var function = await RunningFunction.StartAsync<Greeting, Reply>(
+            (greeting, context) => Task.FromResult(new Reply(
+                greeting.Name == "big" ? new string('x', RuntimeApiEmulator.MaxResponseBytes) : greeting.Name,
+                context.AwsRequestId)));
+
+        var tooLarge = await function.Emulator.InvokeAsync("""{"Name":"big"}""").Within();
+        var next = await function.Emulator.InvokeAsync("""{"Name":"small"}""").Within();
+
+        Assert.False(tooLarge.Succeeded);
+        Assert.Equal("Function.ResponseSizeTooLarge", tooLarge.Error!.ErrorTypeHeader);
+        Assert.True(next.Succeeded);
+        Assert.False(function.Loop.IsCompleted);
+    }
+
+    [Fact]
     public async Task Handler_WithoutResult_AnswersWithEmptyResponse()
     {
         var seen = new List<string>();
