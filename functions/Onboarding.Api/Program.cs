@@ -1,4 +1,7 @@
+using Onboarding.Lambda.Hosting;
+
 var builder = WebApplication.CreateSlimBuilder(args);
+builder.Services.AddAWSLambdaHosting(LambdaEventSource.HttpApi);
 var app = builder.Build();
 app.MapGet("/health", () => Results.Ok(new HealthResponse("ok")));
 app.Run();
