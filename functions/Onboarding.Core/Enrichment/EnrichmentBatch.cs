@@ -68,6 +68,14 @@ public sealed class EnrichmentBatch(EnrichmentOptions options)
         }
     }
 
+    /// <summary>Adds a record that is rejected before parsing (for example a value that is not base64).</summary>
+    public void AddRejected(SourcePosition source, byte[]? key, byte[] raw, IReadOnlyList<KafkaHeader>? headers, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        entries.Add(new Entry(source, key, headers, default, 0, 0, reason, raw));
+    }
+
     /// <summary>Applies the records to the loaded references in order and appends the outgoing records to <paramref name="output"/>.</summary>
     public void Complete(IEnumerable<ReferencePrice> loaded, List<OutgoingRecord> output)
     {

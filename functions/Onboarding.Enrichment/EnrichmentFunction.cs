@@ -1,0 +1,44 @@
+using Amazon.DynamoDBv2;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Onboarding.Aws.Kafka;
+using Onboarding.Aws.ReferencePrices;
+
+namespace Onboarding.Enrichment;
+
+/// <summary>Builds the handler and its adapters from the settings; owns the producer and the DynamoDB client.</summary>
+public sealed class EnrichmentFunction : IDisposable
+{
+    private readonly IProducer<byte[], byte[]> producer;
+    private readonly AmazonDynamoDBClient dynamoDb;
+
+    public EnrichmentFunction(EnrichmentSettings settings, ILoggerFactory loggerFactory, TextWriter? metrics)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        producer = EnrichmentProducerConfig.Build(
+            EnrichmentProducerConfig.Create(settings.BootstrapServers, settings.DeliveryTimeoutMs, settings.SecurityProtocol));
+        var config = new AmazonDynamoDBConfig();
+        if (settings.DynamoDbEndpoint is { } endpoint)
+        {
+            config.ServiceURL = endpoint.ToString();
+        }
+
+        dynamoDb = new AmazonDynamoDBClient(config);
+        Handler = new EnrichmentHandler(
+            settings.Options,
+            new DynamoDbReferencePriceStore(dynamoDb, settings.ReferenceTable),
+            new KafkaEnrichedRecordPublisher(producer),
+            loggerFactory.CreateLogger<EnrichmentHandler>(),
+            metrics);
+    }
+
+    public EnrichmentHandler Handler { get; }
+
+    public void Dispose()
+    {
+        producer.Flush(TimeSpan.FromSeconds(10));
+        producer.Dispose();
+        dynamoDb.Dispose();
+    }
+}
