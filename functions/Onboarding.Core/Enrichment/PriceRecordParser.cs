@@ -255,7 +255,7 @@ internal static class PriceRecordParser
             return $"field '{name}' must be a number";
         }
 
-        if (!reader.TryGetDouble(out value))
+        if (!reader.TryGetDouble(out value) || !double.IsFinite(value))
         {
             return $"field '{name}' is not a finite number";
         }
@@ -291,12 +291,15 @@ internal static class PriceRecordParser
             : "field 'timestamp' is not 'yyyy-MM-dd HH:mm:ss' or ISO 8601";
     }
 
+    // Utf8JsonReader reads a number beyond double's range as infinity.
+    private static bool IsFinite(ref Utf8JsonReader reader) => reader.TryGetDouble(out var value) && double.IsFinite(value);
+
     /// <summary>Walks a value (nested ones too) so that every number in the record is finite.</summary>
     private static string? CheckValue(ref Utf8JsonReader reader)
     {
         if (reader.TokenType == JsonTokenType.Number)
         {
-            return reader.TryGetDouble(out _) ? null : "record holds a number that is not finite";
+            return IsFinite(ref reader) ? null : "record holds a number that is not finite";
         }
 
         if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
@@ -307,7 +310,7 @@ internal static class PriceRecordParser
         var depth = reader.CurrentDepth;
         while (reader.Read() && reader.CurrentDepth > depth)
         {
-            if (reader.TokenType == JsonTokenType.Number && !reader.TryGetDouble(out _))
+            if (reader.TokenType == JsonTokenType.Number && !IsFinite(ref reader))
             {
                 return "record holds a number that is not finite";
             }
