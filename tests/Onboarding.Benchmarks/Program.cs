@@ -6,6 +6,7 @@ using BenchmarkDotNet.Running;
 var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     // Each capability registers its bench command here, e.g. ["startup"] = StartupBench.RunAsync.
+    ["enrichment-e2e"] = Onboarding.Benchmarks.Enrichment.EnrichmentEndToEndBench.RunAsync,
 };
 
 if (args.Length > 0 && commands.TryGetValue(args[0], out var command))
