@@ -126,7 +126,7 @@ public sealed class EnrichmentBatch(EnrichmentOptions options)
             }
 
             book.Apply(point.Symbol, point.TradingDate, point.Close);
-            if (!ReferenceEquals(thresholdTopic, entry.Source.Topic))
+            if (!string.Equals(thresholdTopic, entry.Source.Topic, StringComparison.Ordinal))
             {
                 thresholdTopic = entry.Source.Topic;
                 threshold = options.ThresholdFor(thresholdTopic);

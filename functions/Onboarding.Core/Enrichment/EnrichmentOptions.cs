@@ -78,9 +78,28 @@ public sealed class TopicRouter(EnrichmentOptions options)
     private readonly Dictionary<(string Topic, string Symbol), string?> enriched = [];
     private readonly Dictionary<string, string> deadLetter = new(StringComparer.Ordinal);
     private readonly bool perSymbol = options.EnrichedTopicTemplate.Contains("{symbol}", StringComparison.Ordinal);
+    private string? lastTopic;
+    private string? lastName;
 
     /// <summary>The enriched topic, or null when the symbol cannot form a valid Kafka topic name.</summary>
     public string? EnrichedTopic(string topic, string symbol)
+    {
+        if (!perSymbol)
+        {
+            // Consecutive records share their topic: skip the dictionary.
+            if (!string.Equals(topic, lastTopic, StringComparison.Ordinal))
+            {
+                lastName = Lookup(topic, symbol);
+                lastTopic = topic;
+            }
+
+            return lastName;
+        }
+
+        return Lookup(topic, symbol);
+    }
+
+    private string? Lookup(string topic, string symbol)
     {
         var key = (topic, perSymbol ? symbol : string.Empty);
         if (!enriched.TryGetValue(key, out var name))

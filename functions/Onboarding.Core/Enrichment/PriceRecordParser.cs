@@ -204,6 +204,30 @@ internal static class PriceRecordParser
 
     private static Field Identify(ref Utf8JsonReader reader)
     {
+        if (reader.ValueIsEscaped)
+        {
+            return IdentifyEscaped(ref reader);
+        }
+
+        // The hot path: an unescaped name, told apart by its length first.
+        var name = reader.ValueSpan;
+        return name.Length switch
+        {
+            3 when name.SequenceEqual("low"u8) => Field.Low,
+            4 when name.SequenceEqual("open"u8) => Field.Open,
+            4 when name.SequenceEqual("high"u8) => Field.High,
+            5 when name.SequenceEqual("close"u8) => Field.Close,
+            5 when name.SequenceEqual("price"u8) => Field.Price,
+            6 when name.SequenceEqual("symbol"u8) => Field.Symbol,
+            7 when name.SequenceEqual("%change"u8) => Field.Replaced,
+            9 when name.SequenceEqual("timestamp"u8) => Field.Timestamp,
+            9 when name.SequenceEqual("indicator"u8) => Field.Replaced,
+            _ => Field.Other,
+        };
+    }
+
+    private static Field IdentifyEscaped(ref Utf8JsonReader reader)
+    {
         if (reader.ValueTextEquals("symbol"u8))
         {
             return Field.Symbol;
@@ -239,12 +263,7 @@ internal static class PriceRecordParser
             return Field.Low;
         }
 
-        if (reader.ValueTextEquals("%change"u8) || reader.ValueTextEquals("indicator"u8))
-        {
-            return Field.Replaced;
-        }
-
-        return Field.Other;
+        return reader.ValueTextEquals("%change"u8) || reader.ValueTextEquals("indicator"u8) ? Field.Replaced : Field.Other;
     }
 
     private static string? ReadPrice(ref Utf8JsonReader reader, string name, out double value)

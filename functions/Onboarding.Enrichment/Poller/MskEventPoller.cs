@@ -131,18 +131,15 @@ public sealed partial class MskEventPoller(
         catch
         {
             // Deliver the same records again next time.
-            foreach (var first in batch.GroupBy(r => r.TopicPartition).Select(g => g.First()))
+            foreach (var (partition, (first, _)) in Span(batch))
             {
-                consumer.Seek(first.TopicPartitionOffset);
+                consumer.Seek(new TopicPartitionOffset(partition, first));
             }
 
             throw;
         }
 
-        var commits = batch.GroupBy(r => r.TopicPartition)
-            .Select(g => new TopicPartitionOffset(g.Key, g.Last().Offset + 1))
-            .ToList();
-        consumer.Commit(commits);
+        consumer.Commit(Span(batch).Select(p => new TopicPartitionOffset(p.Key, p.Value.Last + 1)));
         return batch.Count;
     }
 
@@ -151,13 +148,19 @@ public sealed partial class MskEventPoller(
     {
         ArgumentNullException.ThrowIfNull(records);
         var mskEvent = new MskEvent { EventSource = MskEvent.Source, EventSourceArn = eventSourceArn, BootstrapServers = bootstrapServers };
+        List<MskRecord>? list = null;
+        TopicPartition? current = null;
         foreach (var record in records)
         {
-            var group = $"{record.Topic}-{record.Partition.Value}";
-            if (!mskEvent.Records.TryGetValue(group, out var list))
+            if (list is null || record.TopicPartition != current)
             {
-                list = [];
-                mskEvent.Records[group] = list;
+                current = record.TopicPartition;
+                var group = $"{record.Topic}-{record.Partition.Value}";
+                if (!mskEvent.Records.TryGetValue(group, out list))
+                {
+                    list = [];
+                    mskEvent.Records[group] = list;
+                }
             }
 
             list.Add(new MskRecord
@@ -176,6 +179,18 @@ public sealed partial class MskEventPoller(
         }
 
         return mskEvent;
+    }
+
+    /// <summary>First and last offset of each partition in the batch.</summary>
+    private static Dictionary<TopicPartition, (Offset First, Offset Last)> Span(List<ConsumeResult<byte[], byte[]>> batch)
+    {
+        var span = new Dictionary<TopicPartition, (Offset First, Offset Last)>();
+        foreach (var record in batch)
+        {
+            span[record.TopicPartition] = span.TryGetValue(record.TopicPartition, out var known) ? (known.First, record.Offset) : (record.Offset, record.Offset);
+        }
+
+        return span;
     }
 
     private List<ConsumeResult<byte[], byte[]>> Gather(CancellationToken cancellationToken)

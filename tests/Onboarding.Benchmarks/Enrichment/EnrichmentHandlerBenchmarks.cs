@@ -12,6 +12,8 @@ namespace Onboarding.Benchmarks.Enrichment;
 /// Results are per record (OperationsPerInvoke).
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class EnrichmentHandlerBenchmarks
 {
     private const int Records = 10_000;
