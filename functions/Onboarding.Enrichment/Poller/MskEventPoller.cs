@@ -144,10 +144,17 @@ public sealed partial class MskEventPoller(
     }
 
     /// <summary>Builds the event the MSK event source mapping would send for <paramref name="records"/>.</summary>
-    public static MskEvent ToEvent(IEnumerable<ConsumeResult<byte[], byte[]>> records, string bootstrapServers, string eventSourceArn)
+    public static MskEvent ToEvent(IReadOnlyList<ConsumeResult<byte[], byte[]>> records, string bootstrapServers, string eventSourceArn)
     {
         ArgumentNullException.ThrowIfNull(records);
         var mskEvent = new MskEvent { EventSource = MskEvent.Source, EventSourceArn = eventSourceArn, BootstrapServers = bootstrapServers };
+        // Exact capacities keep a 10,000-record batch's lists off the large object heap.
+        var counts = new Dictionary<TopicPartition, int>();
+        foreach (var record in records)
+        {
+            counts[record.TopicPartition] = counts.GetValueOrDefault(record.TopicPartition) + 1;
+        }
+
         List<MskRecord>? list = null;
         TopicPartition? current = null;
         foreach (var record in records)
@@ -158,7 +165,7 @@ public sealed partial class MskEventPoller(
                 var group = $"{record.Topic}-{record.Partition.Value}";
                 if (!mskEvent.Records.TryGetValue(group, out list))
                 {
-                    list = [];
+                    list = new List<MskRecord>(counts[record.TopicPartition]);
                     mskEvent.Records[group] = list;
                 }
             }
@@ -195,7 +202,7 @@ public sealed partial class MskEventPoller(
 
     private List<ConsumeResult<byte[], byte[]>> Gather(CancellationToken cancellationToken)
     {
-        var batch = new List<ConsumeResult<byte[], byte[]>>();
+        var batch = new List<ConsumeResult<byte[], byte[]>>(options.BatchSize);
         var payload = 0L;
         var window = TimeSpan.FromMilliseconds(options.BatchingWindowMs);
         var deadline = DateTime.UtcNow + window;
