@@ -21,7 +21,9 @@ public sealed class EnrichmentFunction : IDisposable
         var config = new AmazonDynamoDBConfig();
         if (settings.DynamoDbEndpoint is { } endpoint)
         {
+            // An endpoint override (moto locally) says nothing about the signing region; take it from the environment.
             config.ServiceURL = endpoint.ToString();
+            config.AuthenticationRegion = Environment.GetEnvironmentVariable(EnrichmentEnvironment.AwsRegion) is { Length: > 0 } region ? region : "us-east-1";
         }
 
         dynamoDb = new AmazonDynamoDBClient(config);
