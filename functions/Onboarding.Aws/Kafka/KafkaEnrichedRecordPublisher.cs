@@ -41,7 +41,8 @@ public sealed class KafkaEnrichedRecordPublisher(IProducer<byte[], byte[]> produ
         if (tracker.Failed > 0)
         {
             throw new KafkaPublishException(
-                $"{tracker.Failed} of {records.Count} records were not delivered; first failure: topic '{tracker.FirstFailureTopic}': {tracker.FirstFailureReason}.");
+                $"{tracker.Failed} of {records.Count} records were not delivered; first failure: topic '{tracker.FirstFailureTopic}': {tracker.FirstFailureReason}.",
+                tracker.Fatal);
         }
     }
 
@@ -75,10 +76,13 @@ public sealed class KafkaEnrichedRecordPublisher(IProducer<byte[], byte[]> produ
 
         public string? FirstFailureReason { get; private set; }
 
+        public bool Fatal { get; private set; }
+
         public void Report(DeliveryReport<byte[], byte[]> report)
         {
             if (report.Error.IsError || report.Status != PersistenceStatus.Persisted)
             {
+                Fatal |= report.Error.IsFatal;
                 if (Interlocked.Increment(ref failed) == 1)
                 {
                     FirstFailureTopic = report.Topic;
@@ -94,7 +98,14 @@ public sealed class KafkaEnrichedRecordPublisher(IProducer<byte[], byte[]> produ
     }
 }
 
-public sealed class KafkaPublishException(string message) : Exception(message);
+/// <summary>
+/// Records were not delivered. <see cref="IsFatal"/>: the idempotent producer hit a fatal error and cannot produce again;
+/// the process should exit so that Lambda starts a fresh one (the batch is retried either way).
+/// </summary>
+public sealed class KafkaPublishException(string message, bool isFatal = false) : Exception(message)
+{
+    public bool IsFatal { get; } = isFatal;
+}
 
 /// <summary>The producer settings the enrichment function needs: idempotent, acks=all, lz4, Java-compatible key partitioning.</summary>
 public static class EnrichmentProducerConfig

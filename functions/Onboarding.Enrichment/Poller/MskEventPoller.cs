@@ -94,6 +94,12 @@ public sealed partial class MskEventPoller(
             {
                 return;
             }
+            catch (KafkaPublishException e) when (e.IsFatal)
+            {
+                // The producer cannot recover; a new process (a new Lambda sandbox) can.
+                LogFatal(logger, e);
+                throw;
+            }
 #pragma warning disable CA1031 // The poller outlives a failing batch, as the event source mapping does.
             catch (Exception e)
 #pragma warning restore CA1031
@@ -239,6 +245,9 @@ public sealed partial class MskEventPoller(
 
         return batch;
     }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The Kafka producer failed fatally; stopping so that a fresh process takes over")]
+    private static partial void LogFatal(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Enrichment batch failed (attempt {Failures}); it will be delivered again")]
     private static partial void LogBatchFailed(ILogger logger, int failures, Exception exception);
