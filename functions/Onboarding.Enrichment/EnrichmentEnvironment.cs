@@ -4,7 +4,13 @@ namespace Onboarding.Enrichment;
 public static class EnrichmentEnvironment
 {
     /// <summary>Brokers the enriched and dead-letter records are produced to (required).</summary>
-    public const string BootstrapServers = "ENRICHMENT_BOOTSTRAP_SERVERS";
+    public const string BootstrapServers = "KAFKA_BOOTSTRAP_SERVERS";
+
+    /// <summary>
+    /// Secrets Manager secret with the function's own Kafka client certificate (<c>{"certificate","privateKey"}</c>,
+    /// the format the MSK event source mapping reads too). When set, the producer uses TLS client authentication.
+    /// </summary>
+    public const string ClientCertificateSecretArn = "KAFKA_CLIENT_SECRET_ARN";
 
     /// <summary>librdkafka security.protocol for the producer: plaintext (default) or ssl.</summary>
     public const string SecurityProtocol = "ENRICHMENT_KAFKA_SECURITY_PROTOCOL";
@@ -13,7 +19,7 @@ public static class EnrichmentEnvironment
     public const string DeliveryTimeoutMs = "ENRICHMENT_DELIVERY_TIMEOUT_MS";
 
     /// <summary>Enriched topic template with {topic} and/or {symbol} (default "{topic}.enriched").</summary>
-    public const string EnrichedTopicTemplate = "ENRICHMENT_TOPIC_TEMPLATE";
+    public const string EnrichedTopicTemplate = "ENRICHED_TOPIC_TEMPLATE";
 
     /// <summary>Dead-letter topic template with {topic} (default "{topic}.dlq").</summary>
     public const string DeadLetterTopicTemplate = "ENRICHMENT_DLQ_TOPIC_TEMPLATE";

@@ -1,7 +1,9 @@
 using Amazon.DynamoDBv2;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using Onboarding.Aws.AwsJson;
 using Onboarding.Aws.Kafka;
+using Onboarding.Aws.SecretsManager;
 using Onboarding.Aws.ReferencePrices;
 
 namespace Onboarding.Enrichment;
@@ -12,12 +14,13 @@ public sealed class EnrichmentFunction : IDisposable
     private readonly IProducer<byte[], byte[]> producer;
     private readonly AmazonDynamoDBClient dynamoDb;
 
-    public EnrichmentFunction(EnrichmentSettings settings, ILoggerFactory loggerFactory, TextWriter? metrics)
+    public EnrichmentFunction(EnrichmentSettings settings, ILoggerFactory loggerFactory, TextWriter? metrics, KafkaClientCertificate? clientCertificate = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        producer = EnrichmentProducerConfig.Build(
-            EnrichmentProducerConfig.Create(settings.BootstrapServers, settings.DeliveryTimeoutMs, settings.SecurityProtocol));
+        var producerConfig = EnrichmentProducerConfig.Create(settings.BootstrapServers, settings.DeliveryTimeoutMs, settings.SecurityProtocol);
+        clientCertificate?.ApplyTo(producerConfig);
+        producer = EnrichmentProducerConfig.Build(producerConfig);
         var config = new AmazonDynamoDBConfig();
         if (settings.DynamoDbEndpoint is { } endpoint)
         {
@@ -36,6 +39,20 @@ public sealed class EnrichmentFunction : IDisposable
     }
 
     public EnrichmentHandler Handler { get; }
+
+    /// <summary>Builds the function, first reading its Kafka client certificate from Secrets Manager when one is configured.</summary>
+    public static async Task<EnrichmentFunction> CreateAsync(EnrichmentSettings settings, ILoggerFactory loggerFactory, TextWriter? metrics, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        KafkaClientCertificate? certificate = null;
+        if (settings.ClientCertificateSecretArn is { } secretArn)
+        {
+            var secrets = new AmazonSecretsManagerClient(new AwsJsonClientOptions());
+            certificate = await KafkaClientCertificate.LoadAsync(secrets, secretArn, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new EnrichmentFunction(settings, loggerFactory, metrics, certificate);
+    }
 
     public void Dispose()
     {

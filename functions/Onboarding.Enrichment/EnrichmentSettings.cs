@@ -10,7 +10,8 @@ public sealed record EnrichmentSettings(
     string? SecurityProtocol,
     int DeliveryTimeoutMs,
     string ReferenceTable,
-    Uri? DynamoDbEndpoint)
+    Uri? DynamoDbEndpoint,
+    string? ClientCertificateSecretArn = null)
 {
     public static EnrichmentSettings FromEnvironment(Func<string, string?> get)
     {
@@ -89,6 +90,6 @@ public sealed record EnrichmentSettings(
             throw new InvalidOperationException("Enrichment configuration is invalid: " + string.Join("; ", errors) + ".");
         }
 
-        return new EnrichmentSettings(options, bootstrap!, protocol, (int)timeout, table!, endpoint);
+        return new EnrichmentSettings(options, bootstrap!, protocol, (int)timeout, table!, endpoint, Text(EnrichmentEnvironment.ClientCertificateSecretArn));
     }
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Onboarding.Enrichment.Poller;
+using Onboarding.Lambda.Events;
+using Onboarding.Lambda.Runtime;
 
 namespace Onboarding.Enrichment;
 
@@ -25,7 +27,7 @@ internal static class EnrichmentEntryPoint
             return 2;
         }
 
-        using var function = new EnrichmentFunction(settings, loggerFactory, Console.Out);
+        using var function = await EnrichmentFunction.CreateAsync(settings, loggerFactory, Console.Out);
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -56,9 +58,26 @@ internal static class EnrichmentEntryPoint
             return 0;
         }
 
-        // TODO(lead, after merging the Lambda hosting branch): run the Runtime API loop here with
-        // MskEventJsonContext.Default.MskEvent and function.Handler.HandleAsync as the typed handler.
-        Console.Error.WriteLine($"The Lambda Runtime API loop is not wired yet; set {EnrichmentEnvironment.PollTopics} to run the local poller.");
-        return 1;
+        if (Environment.GetEnvironmentVariable(LambdaEnvironment.RuntimeApi) is not { Length: > 0 })
+        {
+            Console.Error.WriteLine(
+                $"Neither {LambdaEnvironment.RuntimeApi} (running in Lambda) nor {EnrichmentEnvironment.PollTopics} (local poller) is set; nothing to do.");
+            return 2;
+        }
+
+        // A failed batch fails the invocation; the MSK event source mapping then retries the whole batch.
+        await LambdaBootstrapBuilder.Create<MskEvent, EnrichmentResult>(
+                (mskEvent, context) => function.Handler.HandleAsync(mskEvent, CancellationToken.None),
+                new SourceGeneratorLambdaJsonSerializer<EnrichmentJsonContext>())
+            .UseLogger(loggerFactory.CreateLogger("Onboarding.Lambda.Runtime"))
+            .Build()
+            .RunAsync(stop.Token);
+        return 0;
     }
 }
+
+/// <summary>The event and result types the enrichment function exchanges with the Runtime API.</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(MskEvent))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(EnrichmentResult))]
+internal sealed partial class EnrichmentJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
