@@ -1,7 +1,9 @@
 using Onboarding.Api.Apis;
 using Onboarding.Api.Onboarding;
+using Onboarding.Lambda.Hosting;
 
 var builder = WebApplication.CreateSlimBuilder(args);
+builder.Services.AddAWSLambdaHosting(LambdaEventSource.HttpApi);
 builder.AddApiDefaults();
 builder.AddOnboarding();
 

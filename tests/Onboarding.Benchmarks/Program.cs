@@ -7,6 +7,8 @@ var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.
 {
     // Each capability registers its bench command here, e.g. ["startup"] = StartupBench.RunAsync.
     ["metering"] = Onboarding.Benchmarks.Metering.MeteringBench.RunAsync,
+    ["startup"] = Onboarding.Benchmarks.Startup.StartupBench.RunAsync,
+    ["enrichment-e2e"] = Onboarding.Benchmarks.Enrichment.EnrichmentEndToEndBench.RunAsync,
 };
 
 if (args.Length > 0 && commands.TryGetValue(args[0], out var command))

@@ -14,8 +14,8 @@ public sealed class TemplateWiringTests
         "SUBSCRIBERS_TABLE", "ONBOARDING_TABLE", "METERING_LEDGER_TABLE", "REFERENCE_PRICES_TABLE",
         "CERTIFICATE_AUTHORITY_ARN", "CERTIFICATE_TEMPLATE_ARN", "CERTIFICATE_VALIDITY_DAYS", "CERTIFICATE_ORGANIZATION", "CERTIFICATE_ORGANIZATIONAL_UNIT",
         "SECRET_PREFIX", "PRODUCT_CODE", "MARKETPLACE_MODEL",
-        "KAFKA_BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS_PUBLIC", "KAFKA_BOOTSTRAP_SERVERS_PRIVATELINK", "KAFKA_ADMIN_SECRET_ARN",
-        "FEED_TOPICS_BY_DIMENSION", "ENRICHMENT_THRESHOLD_PERCENT", "ENRICHED_TOPIC_TEMPLATE", "LOG_LEVEL",
+        "KAFKA_BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS_PUBLIC", "KAFKA_BOOTSTRAP_SERVERS_PRIVATELINK", "KAFKA_ADMIN_SECRET_ARN", "KAFKA_CLIENT_SECRET_ARN",
+        "FEED_TOPICS_BY_DIMENSION", "DOTNET_GCgen0size", "ENRICHMENT_THRESHOLD_PERCENT", "ENRICHED_TOPIC_TEMPLATE", "LOG_LEVEL",
     ];
 
     private readonly SamTemplate template = SamTemplate.Instance;
@@ -108,7 +108,8 @@ public sealed class TemplateWiringTests
     {
         foreach (var id in SamTemplate.FunctionIds)
         {
-            if (!template.Environment(id).TryGetValue("KAFKA_ADMIN_SECRET_ARN", out var secret))
+            if (!template.Environment(id).TryGetValue("KAFKA_ADMIN_SECRET_ARN", out var secret)
+                && !template.Environment(id).TryGetValue("KAFKA_CLIENT_SECRET_ARN", out secret))
             {
                 continue;
             }

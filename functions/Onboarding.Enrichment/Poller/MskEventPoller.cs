@@ -1,0 +1,254 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Onboarding.Aws.Kafka;
+using Onboarding.Lambda.Events;
+
+namespace Onboarding.Enrichment.Poller;
+
+/// <summary>How the local poller batches, mirroring the MSK event source mapping's settings.</summary>
+public sealed record PollerOptions
+{
+    /// <summary>Raw topics to consume.</summary>
+    public required IReadOnlyList<string> Topics { get; init; }
+
+    /// <summary>BatchSize: most records per invocation (the mapping allows 1..10000; default 100).</summary>
+    public int BatchSize { get; init; } = 100;
+
+    /// <summary>MaximumBatchingWindowInSeconds, in ms: how long to gather records after the first one (default 500 ms).</summary>
+    public int BatchingWindowMs { get; init; } = 500;
+
+    /// <summary>Lambda's synchronous payload limit; a batch closes before its base64 values reach it.</summary>
+    public int MaxPayloadBytes { get; init; } = 6 * 1024 * 1024;
+
+    public string GroupId { get; init; } = "enrichment-local";
+
+    public string EventSourceArn { get; init; } = "arn:aws:kafka:us-east-1:000000000000:cluster/local/00000000-0000-0000-0000-000000000000-1";
+
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Topics.Count == 0 || Topics.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add("at least one raw topic is needed, none blank");
+        }
+
+        if (BatchSize is < 1 or > 10_000)
+        {
+            errors.Add($"batch size {BatchSize} must be 1..10000");
+        }
+
+        if (BatchingWindowMs is < 0 or > 300_000)
+        {
+            errors.Add($"batching window {BatchingWindowMs} ms must be 0..300000");
+        }
+
+        return errors;
+    }
+}
+
+/// <summary>
+/// The local stand-in for the MSK event source mapping: consumes raw topics, gathers up to a batch size or a
+/// batching window, invokes the handler with an MSK-shaped event (records grouped by "topic-partition", base64 keys
+/// and values, headers as number arrays) and commits the offsets only after the handler succeeded. When the
+/// handler fails, the same batch is delivered again, as Lambda retries it.
+/// </summary>
+public sealed partial class MskEventPoller(
+    IConsumer<byte[], byte[]> consumer,
+    PollerOptions options,
+    string bootstrapServers,
+    Func<MskEvent, CancellationToken, Task> handler,
+    ILogger<MskEventPoller> logger)
+{
+    private bool subscribed;
+
+    public static ConsumerConfig ConsumerConfig(string bootstrapServers, string groupId) => new()
+    {
+        BootstrapServers = bootstrapServers,
+        GroupId = groupId,
+        AutoOffsetReset = AutoOffsetReset.Earliest,
+        EnableAutoCommit = false,
+        EnableAutoOffsetStore = false,
+        // The mock cluster holds an empty fetch for the whole wait; short waits keep batches flowing.
+        FetchWaitMaxMs = 10,
+        FetchQueueBackoffMs = 1,
+    };
+
+    public static IConsumer<byte[], byte[]> BuildConsumer(string bootstrapServers, string groupId)
+    {
+        Librdkafka.EnsureLoaded();
+        return new ConsumerBuilder<byte[], byte[]>(ConsumerConfig(bootstrapServers, groupId)).Build();
+    }
+
+    /// <summary>Polls until cancelled; a failed batch is retried with a growing pause.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await PollOnceAsync(cancellationToken).ConfigureAwait(false);
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (KafkaPublishException e) when (e.IsFatal)
+            {
+                // The producer cannot recover; a new process (a new Lambda sandbox) can.
+                LogFatal(logger, e);
+                throw;
+            }
+#pragma warning disable CA1031 // The poller outlives a failing batch, as the event source mapping does.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                failures++;
+                LogBatchFailed(logger, failures, e);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100 * (1 << Math.Min(failures, 6)), 5000)), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Gathers one batch (waiting at most one batching window for the first record), invokes the handler and
+    /// commits. Returns the number of records handed to the handler (0 when none arrived).
+    /// </summary>
+    public async Task<int> PollOnceAsync(CancellationToken cancellationToken)
+    {
+        if (!subscribed)
+        {
+            consumer.Subscribe(options.Topics);
+            subscribed = true;
+        }
+
+        var batch = Gather(cancellationToken);
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        var mskEvent = ToEvent(batch, bootstrapServers, options.EventSourceArn);
+        try
+        {
+            await handler(mskEvent, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Deliver the same records again next time.
+            foreach (var (partition, (first, _)) in Span(batch))
+            {
+                consumer.Seek(new TopicPartitionOffset(partition, first));
+            }
+
+            throw;
+        }
+
+        consumer.Commit(Span(batch).Select(p => new TopicPartitionOffset(p.Key, p.Value.Last + 1)));
+        return batch.Count;
+    }
+
+    /// <summary>Builds the event the MSK event source mapping would send for <paramref name="records"/>.</summary>
+    public static MskEvent ToEvent(IReadOnlyList<ConsumeResult<byte[], byte[]>> records, string bootstrapServers, string eventSourceArn)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var mskEvent = new MskEvent { EventSource = MskEvent.Source, EventSourceArn = eventSourceArn, BootstrapServers = bootstrapServers };
+        // Exact capacities keep a 10,000-record batch's lists off the large object heap.
+        var counts = new Dictionary<TopicPartition, int>();
+        foreach (var record in records)
+        {
+            counts[record.TopicPartition] = counts.GetValueOrDefault(record.TopicPartition) + 1;
+        }
+
+        List<MskRecord>? list = null;
+        TopicPartition? current = null;
+        foreach (var record in records)
+        {
+            if (list is null || record.TopicPartition != current)
+            {
+                current = record.TopicPartition;
+                var group = $"{record.Topic}-{record.Partition.Value}";
+                if (!mskEvent.Records.TryGetValue(group, out list))
+                {
+                    list = new List<MskRecord>(counts[record.TopicPartition]);
+                    mskEvent.Records[group] = list;
+                }
+            }
+
+            list.Add(new MskRecord
+            {
+                Topic = record.Topic,
+                Partition = record.Partition.Value,
+                Offset = record.Offset.Value,
+                Timestamp = record.Message.Timestamp.UnixTimestampMs,
+                TimestampType = record.Message.Timestamp.Type == TimestampType.LogAppendTime ? "LOG_APPEND_TIME" : "CREATE_TIME",
+                Key = record.Message.Key is null ? null : Convert.ToBase64String(record.Message.Key),
+                Value = record.Message.Value is null ? null : Convert.ToBase64String(record.Message.Value),
+                Headers = record.Message.Headers is { Count: > 0 } headers
+                    ? headers.Select(h => new Dictionary<string, int[]> { [h.Key] = MskRecord.HeaderValues(h.GetValueBytes()) }).ToList()
+                    : null,
+            });
+        }
+
+        return mskEvent;
+    }
+
+    /// <summary>First and last offset of each partition in the batch.</summary>
+    private static Dictionary<TopicPartition, (Offset First, Offset Last)> Span(List<ConsumeResult<byte[], byte[]>> batch)
+    {
+        var span = new Dictionary<TopicPartition, (Offset First, Offset Last)>();
+        foreach (var record in batch)
+        {
+            span[record.TopicPartition] = span.TryGetValue(record.TopicPartition, out var known) ? (known.First, record.Offset) : (record.Offset, record.Offset);
+        }
+
+        return span;
+    }
+
+    private List<ConsumeResult<byte[], byte[]>> Gather(CancellationToken cancellationToken)
+    {
+        var batch = new List<ConsumeResult<byte[], byte[]>>(options.BatchSize);
+        var payload = 0L;
+        var window = TimeSpan.FromMilliseconds(options.BatchingWindowMs);
+        var deadline = DateTime.UtcNow + window;
+        while (batch.Count < options.BatchSize)
+        {
+            var remaining = deadline - DateTime.UtcNow;
+            if (remaining < TimeSpan.Zero)
+            {
+                break;
+            }
+
+            var record = consumer.Consume(remaining);
+            if (record is null)
+            {
+                break;
+            }
+
+            if (record.IsPartitionEOF)
+            {
+                continue;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            // base64 grows values by a third; keep the event under the payload limit.
+            payload += ((record.Message.Value?.Length ?? 0) + (record.Message.Key?.Length ?? 0)) * 4L / 3 + 200;
+            if (batch.Count > 0 && payload > options.MaxPayloadBytes)
+            {
+                consumer.Seek(record.TopicPartitionOffset);
+                break;
+            }
+
+            batch.Add(record);
+        }
+
+        return batch;
+    }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The Kafka producer failed fatally; stopping so that a fresh process takes over")]
+    private static partial void LogFatal(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Enrichment batch failed (attempt {Failures}); it will be delivered again")]
+    private static partial void LogBatchFailed(ILogger logger, int failures, Exception exception);
+}

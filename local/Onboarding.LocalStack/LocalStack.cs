@@ -1,0 +1,236 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using Onboarding.Aws.DynamoDb;
+using Onboarding.Aws.Kafka;
+using Onboarding.Aws.MeteringLedger;
+using Onboarding.Aws.ReferencePrices;
+using Onboarding.Lambda.Testing;
+using Onboarding.LocalServers;
+using Onboarding.LocalStack.SampleData;
+
+namespace Onboarding.LocalStack;
+
+/// <summary>
+/// Starts every dependency and every service of the product on 127.0.0.1, each after the one it needs is ready
+/// (the shape of eShop's AppHost, without containers), and stops them in reverse order.
+/// Functions run as their own processes, as on AWS: the API on Kestrel, the enrichment function behind the local
+/// poller that stands in for the MSK event source mapping, and the metering function behind a Runtime API
+/// emulator that a one-minute timer invokes with a scheduled event.
+/// </summary>
+internal sealed class LocalStack(TextWriter log) : IAsyncDisposable
+{
+    public const string ProductCode = "sim-rtfeed-payg";
+    public const string FinanceApiKey = "local-finance-key";
+    public static readonly string[] RawTopics = ["bars.1m.us", "trades.us", "quotes.us"];
+
+    private const int Partitions = 6;
+    private const string SubscribersTable = "local-subscribers";
+    private const string OnboardingTable = "local-onboarding";
+    private const string LedgerTable = "local-metering-ledger";
+    private const string ReferenceTable = "local-reference-prices";
+    private const string SecretPrefix = "marketplace-feed/subscribers/";
+
+    private readonly List<IAsyncDisposable> started = [];
+    private MotoServer? moto;
+    private MockKafkaCluster? kafka;
+    private SampleProducer? producer;
+    private RuntimeApiEmulator? meteringRuntime;
+    private string caArn = "";
+    private int replayed;
+
+    public Uri ApiUrl { get; } = new($"http://127.0.0.1:{PortOr(5080)}/");
+
+    public Uri SimulatorUrl { get; } = new($"http://127.0.0.1:{PortOr(5090)}/");
+
+    public string Bootstrap => kafka?.BootstrapServers ?? "";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        log.WriteLine("Starting moto_server (DynamoDB, ACM PCA, Secrets Manager) ...");
+        moto = await MotoServer.StartAsync(cancellationToken);
+        await CreateTablesAsync(moto.Endpoint, cancellationToken);
+        caArn = await MotoCertificateAuthority.CreateActiveRootAsync(moto.Endpoint, "Local market-data feed CA", cancellationToken);
+
+        log.WriteLine("Starting the mock Kafka cluster ...");
+        Librdkafka.EnsureLoaded();
+        kafka = MockKafkaCluster.Start(brokers: 3);
+        foreach (var topic in RawTopics)
+        {
+            kafka.CreateTopic(topic, Partitions);
+            kafka.CreateTopic(topic + ".enriched", Partitions);
+            kafka.CreateTopic(topic + ".dlq", 1);
+        }
+
+        log.WriteLine("Starting the Marketplace simulator ...");
+        var simulator = Track(ChildProcess.Start("simulator", "Marketplace.Simulator", new Dictionary<string, string>
+        {
+            ["Simulator__LandingUrl"] = ApiUrl.ToString(),
+            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+        }, log, "--urls", SimulatorUrl.ToString().TrimEnd('/')));
+        await simulator.WaitUntilAnswersAsync(SimulatorUrl, cancellationToken);
+
+        log.WriteLine("Starting the API (landing page, registration, finance view) ...");
+        var api = Track(ChildProcess.Start("api", "Onboarding.Api", FunctionEnvironment(new Dictionary<string, string>
+        {
+            ["FINANCE_API_KEY"] = FinanceApiKey,
+        }), log, "--urls", ApiUrl.ToString().TrimEnd('/')));
+        await api.WaitUntilAnswersAsync(new Uri(ApiUrl, "health"), cancellationToken);
+
+        log.WriteLine("Starting the enrichment function behind the local MSK poller ...");
+        Track(ChildProcess.Start("enrichment", "Onboarding.Enrichment", FunctionEnvironment(new Dictionary<string, string>
+        {
+            ["ENRICHMENT_POLL_TOPICS"] = string.Join(',', RawTopics),
+            ["ENRICHMENT_POLL_BATCH_SIZE"] = "100",
+            ["ENRICHMENT_POLL_BATCHING_WINDOW_MS"] = "500",
+        }), log));
+
+        log.WriteLine("Starting the metering function behind a Runtime API emulator ...");
+        meteringRuntime = await RuntimeApiEmulator.StartAsync();
+        started.Add(meteringRuntime);
+        Track(ChildProcess.Start("metering", "Onboarding.Metering", FunctionEnvironment(new Dictionary<string, string>
+        {
+            ["AWS_LAMBDA_RUNTIME_API"] = meteringRuntime.RuntimeApi,
+            ["AWS_LAMBDA_FUNCTION_NAME"] = "local-metering",
+        }), log));
+
+        producer = new SampleProducer(kafka.BootstrapServers, RawTopics[0], TimeSpan.FromSeconds(1));
+        replayed = await producer.ReplayAsync(cancellationToken);
+    }
+
+    /// <summary>The live sample feed and the metering schedule (every minute here, hourly on AWS).</summary>
+    public async Task RunUntilStoppedAsync(CancellationToken cancellationToken)
+    {
+        var live = producer!.RunLiveAsync(cancellationToken);
+        using var schedule = new PeriodicTimer(TimeSpan.FromMinutes(1));
+        try
+        {
+            while (await schedule.WaitForNextTickAsync(cancellationToken))
+            {
+                var result = await meteringRuntime!.InvokeAsync(ScheduledEvent(DateTimeOffset.UtcNow));
+                log.WriteLine(result.Succeeded ? "[stack] metering run finished" : $"[stack] metering run failed: {result.Error?.BodyText}");
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C
+        }
+
+        await live;
+    }
+
+    public string Summary() => $"""
+
+        The local stack is up (Ctrl-C stops everything).
+
+          Subscribe as a buyer      {SimulatorUrl}   (press "Subscribe": it POSTs a token to the landing page)
+          Landing page (API)        {ApiUrl}
+          Finance view              {ApiUrl}finance/billing   (API key: {FinanceApiKey})
+          AWS endpoint (moto)       {moto!.Endpoint}
+          ACM PCA (moto)            {caArn}
+          Kafka bootstrap           {Bootstrap}
+          Raw topics                {string.Join(", ", RawTopics)}   ({replayed} sample bars replayed, live bars every second)
+
+        Watch the enriched feed:
+          dotnet run --project local/Onboarding.LocalStack -- consume {Bootstrap} {RawTopics[0]}.enriched
+        """;
+
+    public async ValueTask DisposeAsync()
+    {
+        producer?.Dispose();
+        for (var i = started.Count - 1; i >= 0; i--)
+        {
+            await started[i].DisposeAsync();
+        }
+
+        kafka?.Dispose();
+        if (moto is not null)
+        {
+            await moto.DisposeAsync();
+        }
+    }
+
+    private ChildProcess Track(ChildProcess process)
+    {
+        started.Add(process);
+        return process;
+    }
+
+    /// <summary>What the SAM template sets on AWS, pointed at the local servers.</summary>
+    private Dictionary<string, string> FunctionEnvironment(Dictionary<string, string> extra)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_ENDPOINT_URL"] = moto!.Endpoint.ToString(),
+            ["AWS_ENDPOINT_URL_MARKETPLACE_METERING"] = SimulatorUrl.ToString(),
+            ["AWS_ENDPOINT_URL_MARKETPLACE_ENTITLEMENT_SERVICE"] = SimulatorUrl.ToString(),
+            ["AWS_ACCESS_KEY_ID"] = "testing",
+            ["AWS_SECRET_ACCESS_KEY"] = "testing",
+            ["AWS_REGION"] = "us-east-1",
+            ["PRODUCT_CODE"] = ProductCode,
+            ["PRODUCT_NAME"] = "Real-time market data feed",
+            ["MARKETPLACE_MODEL"] = "subscription",
+            ["FEED_TOPICS_BY_DIMENSION"] = JsonSerializer.Serialize(new Dictionary<string, string[]>
+            {
+                ["messages_million"] = [.. RawTopics.Select(t => t + ".enriched")],
+            }, LocalStackJsonContext.Default.DictionaryStringStringArray),
+            ["METERING_DIMENSIONS"] = """{"default":"consumer_hours"}""",
+            ["SUBSCRIBERS_TABLE"] = SubscribersTable,
+            ["ONBOARDING_TABLE"] = OnboardingTable,
+            ["METERING_LEDGER_TABLE"] = LedgerTable,
+            ["REFERENCE_PRICES_TABLE"] = ReferenceTable,
+            ["CERTIFICATE_AUTHORITY_ARN"] = caArn,
+            ["CERTIFICATE_ORGANIZATION"] = "Local Feed Provider",
+            ["CERTIFICATE_VALIDITY_DAYS"] = "30",
+            ["SECRET_PREFIX"] = SecretPrefix,
+            ["KAFKA_BOOTSTRAP_SERVERS"] = kafka!.BootstrapServers,
+            ["KAFKA_BOOTSTRAP_SERVERS_PUBLIC"] = kafka.BootstrapServers,
+            ["LOG_LEVEL"] = "Information",
+            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
+        };
+        foreach (var (key, value) in extra)
+        {
+            environment[key] = value;
+        }
+
+        return environment;
+    }
+
+    private static async Task CreateTablesAsync(Uri endpoint, CancellationToken cancellationToken)
+    {
+        using var dynamo = new AmazonDynamoDBClient(
+            new BasicAWSCredentials("testing", "testing"),
+            new AmazonDynamoDBConfig { ServiceURL = endpoint.ToString(), AuthenticationRegion = "us-east-1" });
+        await SubscriberTables.CreateAsync(dynamo, new SubscriberTableOptions { SubscribersTable = SubscribersTable, OnboardingTable = OnboardingTable }, cancellationToken);
+        await dynamo.CreateTableAsync(MeteringLedgerSchema.CreateTableRequest(LedgerTable), cancellationToken);
+        await dynamo.CreateTableAsync(DynamoDbReferencePriceStore.CreateTableRequest(ReferenceTable), cancellationToken);
+    }
+
+    private static string ScheduledEvent(DateTimeOffset now) =>
+        "{\"version\":\"0\",\"id\":\"" + Guid.NewGuid() + "\",\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\"," +
+        "\"account\":\"000000000000\",\"time\":\"" + now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) + "\"," +
+        "\"region\":\"us-east-1\",\"resources\":[\"arn:aws:events:us-east-1:000000000000:rule/local-metering\"],\"detail\":{}}";
+
+    /// <summary>The conventional port when it is free, else any free port.</summary>
+    private static int PortOr(int preferred)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, preferred);
+            listener.Start();
+            return preferred;
+        }
+        catch (SocketException)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+    }
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, string[]>))]
+internal sealed partial class LocalStackJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

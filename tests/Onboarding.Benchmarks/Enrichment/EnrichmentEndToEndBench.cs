@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Globalization;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
+using Onboarding.Aws.Kafka;
+using Onboarding.Core.Enrichment;
+using Onboarding.Enrichment;
+using Onboarding.Enrichment.Poller;
+using Onboarding.LocalServers;
+
+namespace Onboarding.Benchmarks.Enrichment;
+
+/// <summary>
+/// <c>enrichment-e2e [records] [batch-size]</c>: raw -> enriched throughput on the mock cluster (local poller + handler +
+/// idempotent lz4 producer, reference store in memory) next to a plain passthrough copy (consume -> produce the same
+/// bytes, same producer settings, same batch size, deliveries confirmed and offsets committed per batch), in one run.
+/// Run it with the function's GC settings (<c>DOTNET_gcConcurrent=0 DOTNET_GCgen0size=0x4000000</c>) to measure what the
+/// function gets; the benchmark process itself keeps the defaults.
+/// </summary>
+public static class EnrichmentEndToEndBench
+{
+    private const int Partitions = 6;
+    private const int Symbols = 500;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var records = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;
+        var batchSize = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
+        using var cluster = MockKafkaCluster.Start(brokers: 1);
+        Console.WriteLine($"enrichment-e2e: {records:N0} bars, {Symbols} symbols, {Partitions} partitions, batch size {batchSize:N0}, mock cluster {cluster.BootstrapServers}");
+
+        // Warm both paths (JIT, connections) on a small topic first.
+        var warmup = await CreateAndFillAsync(cluster, "warmup", Math.Min(20_000, records));
+        await PassthroughAsync(cluster, warmup, Math.Min(20_000, records), batchSize);
+        await EnrichAsync(cluster, warmup, Math.Min(20_000, records), batchSize);
+
+        var raw = await CreateAndFillAsync(cluster, "bars", records);
+        var passthrough = await Measure(() => PassthroughAsync(cluster, raw, records, batchSize));
+        var enriched = await Measure(() => EnrichAsync(cluster, raw, records, batchSize));
+
+        var passthroughRate = records / passthrough.Wall.TotalSeconds;
+        var enrichedRate = records / enriched.Wall.TotalSeconds;
+        Console.WriteLine($"passthrough copy : {passthroughRate,12:N0} records/s ({passthrough.Wall.TotalMilliseconds:N0} ms wall, {passthrough.Cpu.TotalMilliseconds * 1000 / records:0.00} us CPU/record in this process)");
+        Console.WriteLine($"enrichment       : {enrichedRate,12:N0} records/s ({enriched.Wall.TotalMilliseconds:N0} ms wall, {enriched.Cpu.TotalMilliseconds * 1000 / records:0.00} us CPU/record in this process)");
+        Console.WriteLine($"ratio enrichment/passthrough: {enrichedRate / passthroughRate:0.00} (load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} on {Environment.ProcessorCount} cores; the mock cluster runs in this process)");
+        return 0;
+    }
+
+    private static async Task<(TimeSpan Wall, TimeSpan Cpu)> Measure(Func<Task<TimeSpan>> run)
+    {
+        GC.Collect();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var pause = GC.GetTotalPauseDuration();
+        var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var allocated = GC.GetTotalAllocatedBytes();
+        var wall = await run();
+        Console.WriteLine($"  GC pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:N0} ms, collections {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}, allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1048576.0:N0} MiB");
+        return (wall, Process.GetCurrentProcess().TotalProcessorTime - cpu);
+    }
+
+    private static async Task<string> CreateAndFillAsync(MockKafkaCluster cluster, string name, int records)
+    {
+        cluster.CreateTopic(name, Partitions);
+        cluster.CreateTopic($"{name}.enriched", Partitions);
+        cluster.CreateTopic($"{name}.dlq", 1);
+        cluster.CreateTopic($"{name}.copy", Partitions);
+        using var producer = EnrichmentProducerConfig.Build(EnrichmentProducerConfig.Create(cluster.BootstrapServers));
+        var publisher = new KafkaEnrichedRecordPublisher(producer);
+        var batch = new List<OutgoingRecord>(records);
+        var keys = Enumerable.Range(0, Symbols).Select(i => System.Text.Encoding.UTF8.GetBytes($"SYM{i:0000}")).ToArray();
+        var i = 0;
+        foreach (var (_, value) in BenchmarkBars.Generate(records, Symbols))
+        {
+            batch.Add(new OutgoingRecord(name, keys[i++ % Symbols], value, null, default, null));
+        }
+
+        await publisher.PublishAsync(batch, CancellationToken.None);
+        return name;
+    }
+
+    private static async Task<TimeSpan> PassthroughAsync(MockKafkaCluster cluster, string topic, int records, int batchSize)
+    {
+        using var consumer = MskEventPoller.BuildConsumer(cluster.BootstrapServers, $"copy-{Guid.NewGuid():N}");
+        using var producer = EnrichmentProducerConfig.Build(EnrichmentProducerConfig.Create(cluster.BootstrapServers));
+        var publisher = new KafkaEnrichedRecordPublisher(producer);
+        consumer.Subscribe(topic);
+        var target = $"{topic}.copy";
+        var batch = new List<OutgoingRecord>(batchSize);
+        var last = new Dictionary<TopicPartition, Offset>();
+        var copied = 0;
+        var clock = Stopwatch.StartNew();
+        while (copied < records)
+        {
+            var deadline = DateTime.UtcNow.AddMilliseconds(500);
+            while (batch.Count < batchSize && copied + batch.Count < records)
+            {
+                var remaining = deadline - DateTime.UtcNow;
+                var record = remaining > TimeSpan.Zero ? consumer.Consume(remaining) : null;
+                if (record is null)
+                {
+                    break;
+                }
+
+                batch.Add(new OutgoingRecord(target, record.Message.Key, record.Message.Value, null, default, null));
+                last[record.TopicPartition] = record.Offset;
+            }
+
+            await publisher.PublishAsync(batch, CancellationToken.None);
+            consumer.Commit(last.Select(l => new TopicPartitionOffset(l.Key, l.Value + 1)));
+            copied += batch.Count;
+            batch.Clear();
+        }
+
+        var elapsed = clock.Elapsed;
+        consumer.Close();
+        return elapsed;
+    }
+
+    private static async Task<TimeSpan> EnrichAsync(MockKafkaCluster cluster, string topic, int records, int batchSize)
+    {
+        using var consumer = MskEventPoller.BuildConsumer(cluster.BootstrapServers, $"enrich-{Guid.NewGuid():N}");
+        using var producer = EnrichmentProducerConfig.Build(EnrichmentProducerConfig.Create(cluster.BootstrapServers));
+        var handler = new EnrichmentHandler(new EnrichmentOptions(), new MemoryReferenceStore(), new KafkaEnrichedRecordPublisher(producer), NullLogger<EnrichmentHandler>.Instance);
+        var poller = new MskEventPoller(consumer, new PollerOptions { Topics = [topic], BatchSize = batchSize, BatchingWindowMs = 500 },
+            cluster.BootstrapServers, (e, token) => handler.HandleAsync(e, token), NullLogger<MskEventPoller>.Instance);
+        var handled = 0;
+        var clock = Stopwatch.StartNew();
+        while (handled < records)
+        {
+            handled += await poller.PollOnceAsync(CancellationToken.None);
+        }
+
+        var elapsed = clock.Elapsed;
+        consumer.Close();
+        return elapsed;
+    }
+}

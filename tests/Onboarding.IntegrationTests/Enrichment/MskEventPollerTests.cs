@@ -1,0 +1,107 @@
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
+using Onboarding.Enrichment.Poller;
+using Onboarding.IntegrationTests.Fixtures;
+using Onboarding.Lambda.Events;
+
+namespace Onboarding.IntegrationTests.Enrichment;
+
+[Collection(KafkaCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class MskEventPollerTests(KafkaFixture kafka)
+{
+    [Fact]
+    public async Task Poller_BuildsMskShapedEventsWithinTheBatchSize()
+    {
+        var topic = kafka.NewTopic("poller-shape", partitions: 2);
+        await ProduceAsync(topic, 30, withHeader: true);
+        var events = new List<MskEvent>();
+        using var consumer = MskEventPoller.BuildConsumer(kafka.BootstrapServers, $"poller-{Guid.NewGuid():N}");
+        var poller = NewPoller(consumer, topic, batchSize: 7, (e, _) =>
+        {
+            events.Add(e);
+            return Task.CompletedTask;
+        });
+
+        await PollUntilAsync(poller, 30);
+
+        Assert.All(events, e => Assert.InRange(e.Records.Values.Sum(r => r.Count), 1, 7));
+        Assert.All(events, e => Assert.Equal(MskEvent.Source, e.EventSource));
+        Assert.All(events, e => Assert.Equal(kafka.BootstrapServers, e.BootstrapServers));
+        var records = events.SelectMany(e => e.Records).ToList();
+        Assert.All(records, group => Assert.All(group.Value, r => Assert.Equal(group.Key, $"{r.Topic}-{r.Partition}")));
+        var all = records.SelectMany(g => g.Value).ToList();
+        Assert.Equal(30, all.Count);
+        foreach (var partition in all.GroupBy(r => r.Partition))
+        {
+            Assert.Equal(partition.Select(r => r.Offset).Order(), partition.Select(r => r.Offset));
+        }
+
+        var first = all[0];
+        Assert.StartsWith("{\"n\":", Encoding.UTF8.GetString(Convert.FromBase64String(first.Value!)), StringComparison.Ordinal);
+        Assert.Equal("CREATE_TIME", first.TimestampType);
+        Assert.Equal([-1, 1], Assert.Single(first.Headers!)["h"]);
+    }
+
+    [Fact]
+    public async Task Poller_WhenTheHandlerFails_DeliversTheSameRecordsAgainAndCommitsOnlyAfterSuccess()
+    {
+        var topic = kafka.NewTopic("poller-retry", partitions: 1);
+        await ProduceAsync(topic, 5, withHeader: false);
+        var attempts = new List<long[]>();
+        using var consumer = MskEventPoller.BuildConsumer(kafka.BootstrapServers, $"poller-{Guid.NewGuid():N}");
+        var poller = NewPoller(consumer, topic, batchSize: 100, (e, _) =>
+        {
+            attempts.Add(e.Records.Values.SelectMany(r => r).Select(r => r.Offset).ToArray());
+            return attempts.Count == 1 ? throw new InvalidOperationException("first attempt fails") : Task.CompletedTask;
+        });
+
+        Exception? failure = null;
+        for (var polls = 0; failure is null && polls < 500; polls++)
+        {
+            failure = await Record.ExceptionAsync(() => poller.PollOnceAsync(CancellationToken.None));
+        }
+
+        Assert.IsType<InvalidOperationException>(failure);
+        var committedAfterFailure = consumer.Committed([new TopicPartition(topic, 0)], TimeSpan.FromSeconds(30)).Single().Offset;
+        // Everything from the failed batch's first offset on is delivered again: all 5 records.
+        await PollUntilAsync(poller, 5);
+
+        Assert.Equal(Offset.Unset, committedAfterFailure);
+        Assert.Equal(attempts[0], attempts.Skip(1).SelectMany(a => a).Take(attempts[0].Length));
+        Assert.Equal(5, consumer.Committed([new TopicPartition(topic, 0)], TimeSpan.FromSeconds(30)).Single().Offset.Value);
+    }
+
+    [Fact]
+    public void Options_OutsideTheEventSourceMappingLimits_AreRejected()
+    {
+        var errors = new PollerOptions { Topics = [], BatchSize = 10_001, BatchingWindowMs = -1 }.Validate();
+
+        Assert.Equal(3, errors.Count);
+    }
+
+    private MskEventPoller NewPoller(IConsumer<byte[], byte[]> consumer, string topic, int batchSize, Func<MskEvent, CancellationToken, Task> handler) =>
+        new(consumer, new PollerOptions { Topics = [topic], BatchSize = batchSize, BatchingWindowMs = 20 }, kafka.BootstrapServers, handler, NullLogger<MskEventPoller>.Instance);
+
+    private static async Task PollUntilAsync(MskEventPoller poller, int records)
+    {
+        var handled = 0;
+        for (var polls = 0; handled < records && polls < 1000; polls++)
+        {
+            handled += await poller.PollOnceAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(records, handled);
+    }
+
+    private async Task ProduceAsync(string topic, int count, bool withHeader)
+    {
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build();
+        for (var i = 0; i < count; i++)
+        {
+            var headers = withHeader ? new Headers { { "h", [0xFF, 0x01] } } : null;
+            await producer.ProduceAsync(topic, new Message<string, string> { Key = $"k{i % 5}", Value = $"{{\"n\":{i}}}", Headers = headers });
+        }
+    }
+}
