@@ -1,5 +1,10 @@
+using Onboarding.Api.Apis;
+using Onboarding.Api.Finance;
+
 var builder = WebApplication.CreateSlimBuilder(args);
+builder.AddFinance();
 var app = builder.Build();
+app.MapFinanceApi();
 app.MapGet("/health", () => Results.Ok(new HealthResponse("ok")));
 app.Run();
 

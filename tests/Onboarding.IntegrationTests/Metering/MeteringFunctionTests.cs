@@ -5,6 +5,7 @@ using Onboarding.Aws.Metering;
 using Onboarding.Aws.MeteringLedger;
 using Onboarding.Core.Lifecycle;
 using Onboarding.Core.Metering;
+using Onboarding.Core.Observability;
 using Onboarding.IntegrationTests.Fixtures;
 using Onboarding.Metering;
 
@@ -52,7 +53,7 @@ public sealed class MeteringFunctionTests(MotoFixture moto) : IAsyncLifetime
             settings.Window,
             new FixedClock(now),
             NullLogger<MeteringFunction>.Instance,
-            metrics);
+            new EmbeddedMetrics(metrics, EmbeddedMetrics.DefaultNamespace, new FixedClock(now)) { Service = "metering" });
 
         var report = await function.HandleAsync(trigger, CancellationToken.None);
 
@@ -61,10 +62,17 @@ public sealed class MeteringFunctionTests(MotoFixture moto) : IAsyncLifetime
         Assert.Equal(
             [("C1", "feed_hours", new DateTime(2026, 11, 23, 15, 0, 0, DateTimeKind.Utc), 2), ("C1", "trade_feed_hours", new DateTime(2026, 11, 23, 15, 0, 0, DateTimeKind.Utc), 1)],
             marketplace.Billed.OrderBy(b => b.Dimension));
-        using var emf = JsonDocument.Parse(metrics.ToString());
+        var lines = metrics.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        using var emf = JsonDocument.Parse(lines[0]);
         Assert.Equal(1, emf.RootElement.GetProperty("MeteringCalls").GetInt32());
         Assert.Equal(2, emf.RootElement.GetProperty("MeteringRecordsReported").GetInt32());
-        Assert.Equal("Onboarding", emf.RootElement.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Namespace").GetString());
+        Assert.Equal("MarketplaceFeed", emf.RootElement.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Namespace").GetString());
+        using var alarmLine = JsonDocument.Parse(lines[1]);
+        var directive = alarmLine.RootElement.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0];
+        Assert.Equal(0, directive.GetProperty("Dimensions")[0].GetArrayLength());
+        Assert.Equal(MeteringFunction.FailedRecordsMetric, directive.GetProperty("Metrics")[0].GetProperty("Name").GetString());
+        Assert.Equal(0, alarmLine.RootElement.GetProperty(MeteringFunction.FailedRecordsMetric).GetInt32());
     }
 
     [Theory]
