@@ -1,7 +1,7 @@
-using Onboarding.Api.Apis;
-using Onboarding.Api.Finance;
+using Onboarding.Lambda.Hosting;
 
 var builder = WebApplication.CreateSlimBuilder(args);
+builder.Services.AddAWSLambdaHosting(LambdaEventSource.HttpApi);
 builder.AddFinance();
 var app = builder.Build();
 app.MapFinanceApi();

@@ -7,6 +7,7 @@ var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.
 {
     // Each capability registers its bench command here, e.g. ["startup"] = StartupBench.RunAsync.
     ["metering"] = Onboarding.Benchmarks.Metering.MeteringBench.RunAsync,
+    ["startup"] = Onboarding.Benchmarks.Startup.StartupBench.RunAsync,
 };
 
 if (args.Length > 0 && commands.TryGetValue(args[0], out var command))

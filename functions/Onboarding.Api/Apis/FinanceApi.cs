@@ -11,7 +11,7 @@ namespace Onboarding.Api.Apis;
 /// </summary>
 public static class FinanceApi
 {
-    public static IEndpointRouteBuilder MapFinanceApi(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder Map(IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         var login = app.MapGroup("/finance");

@@ -1,0 +1,51 @@
+# Builds each function as a Lambda custom-runtime package: an executable named `bootstrap` for
+# provided.al2023. `sam build` calls these targets for functions with `BuildMethod: makefile`
+# (CodeUri: .), setting ARTIFACTS_DIR; by hand: `make build-ApiFunction` (output in artifacts/).
+#
+#   RID=linux-arm64   arm64 functions. NativeAOT cannot cross-link from x64 with gcc: build on an arm64
+#                     host (or install clang, lld and an aarch64 sysroot); RID=linux-arm64 AOT=false
+#                     (self-contained JIT) works from x64.
+#   AOT=false         self-contained JIT instead of NativeAOT
+#
+# The NativeAOT binaries need glibc 2.34 at most (provided.al2023 has 2.34) when built on Debian 12.
+#
+# Every other .NET build method of sam build installs Amazon.Lambda.Tools first; this one needs only
+# the .NET SDK.
+
+DOTNET ?= dotnet
+CONFIGURATION ?= Release
+RID ?= linux-x64
+AOT ?= true
+
+# SAM sets ARTIFACTS_DIR; by hand each target gets its own folder.
+build-%: ARTIFACTS_DIR ?= $(CURDIR)/artifacts/$(@:build-%=%)
+
+# $(1): project name under functions/. The executable keeps its assembly name while publishing
+# (tests and the local stack run it by that name) and is renamed to bootstrap in the package.
+define publish-function
+	rm -rf "$(ARTIFACTS_DIR)" && mkdir -p "$(ARTIFACTS_DIR)"
+	$(DOTNET) publish functions/$(1)/$(1).csproj --nologo -c $(CONFIGURATION) -r $(RID) --self-contained \
+		-p:PublishAot=$(AOT) -p:StripSymbols=true -p:DebugType=none -o "$(ARTIFACTS_DIR)"
+	mv "$(ARTIFACTS_DIR)/$(1)" "$(ARTIFACTS_DIR)/bootstrap"
+	rm -f "$(ARTIFACTS_DIR)"/*.dbg "$(ARTIFACTS_DIR)"/*.pdb
+	chmod 755 "$(ARTIFACTS_DIR)/bootstrap"
+endef
+
+.PHONY: build-ApiFunction build-EnrichmentFunction build-LifecycleFunction build-MeteringFunction build-all clean-artifacts
+
+build-ApiFunction:
+	$(call publish-function,Onboarding.Api)
+
+build-EnrichmentFunction:
+	$(call publish-function,Onboarding.Enrichment)
+
+build-LifecycleFunction:
+	$(call publish-function,Onboarding.Lifecycle)
+
+build-MeteringFunction:
+	$(call publish-function,Onboarding.Metering)
+
+build-all: build-ApiFunction build-EnrichmentFunction build-LifecycleFunction build-MeteringFunction
+
+clean-artifacts:
+	rm -rf artifacts
