@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Onboarding.Aws.Metering;
 using Onboarding.Core.Metering;
 using Onboarding.Core.Observability;
+using Onboarding.Lambda.Events;
 
 namespace Onboarding.Metering;
 

@@ -36,13 +36,15 @@ public sealed class MeteringFunctionTests(MotoFixture moto) : IAsyncLifetime
     {
         var trigger = JsonSerializer.Deserialize(
             File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "events", "schedule-hourly.json")), MeteringJsonContext.Default.ScheduledEvent)!;
-        var now = trigger.Time!.Value.AddSeconds(3);
+        var now = trigger.Time.AddSeconds(3);
         var ledger = new DynamoDbMeteringLedger(dynamo, new MeteringLedgerOptions { TableName = "ledger" });
         await ledger.AdvanceWatermarkAsync(MeteringHours.LastCompletedHour(now) - MeteringHours.Hour, CancellationToken.None);
         var marketplace = new FakeMarketplaceMetering();
         var settings = MeteringSettings.FromEnvironment(name => name switch
         {
             MeteringSettings.LedgerTableVariable => "ledger",
+            MeteringSettings.SubscribersTableVariable => "subscribers",
+            MeteringSettings.ProductCodeVariable => "P1",
             MeteringSettings.DimensionsVariable => """{"products":{"P1":{"feeds":{"trades":"trade_feed_hours"}}}}""",
             _ => null,
         });
@@ -80,10 +82,18 @@ public sealed class MeteringFunctionTests(MotoFixture moto) : IAsyncLifetime
     [InlineData(MeteringSettings.DimensionsVariable, "{\"products\":{\"P1\":{\"feeds\":{\"trades\":\"\"}}}}", "'products.P1.feeds.trades' must be a non-empty dimension name")]
     [InlineData(MeteringSettings.DimensionsVariable, "feed_hours", "METERING_DIMENSIONS is not valid JSON")]
     [InlineData(MeteringSettings.SafetyMarginVariable, "ten", "METERING_SAFETY_MARGIN_MINUTES must be a whole number from 0 to 120, not 'ten'")]
+    [InlineData(MeteringSettings.SubscribersTableVariable, " ", "SUBSCRIBERS_TABLE must name the subscribers table")]
+    [InlineData(MeteringSettings.ProductCodeVariable, "", "PRODUCT_CODE must be the Marketplace product code")]
     public void Settings_WithABadVariable_FailWithAMessageNamingIt(string variable, string value, string message)
     {
         var error = Assert.Throws<InvalidOperationException>(() => MeteringSettings.FromEnvironment(name =>
-            name == variable ? value : name == MeteringSettings.LedgerTableVariable ? "ledger" : null));
+            name == variable ? value : name switch
+            {
+                MeteringSettings.LedgerTableVariable => "ledger",
+                MeteringSettings.SubscribersTableVariable => "subscribers",
+                MeteringSettings.ProductCodeVariable => "P1",
+                _ => null,
+            }));
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
