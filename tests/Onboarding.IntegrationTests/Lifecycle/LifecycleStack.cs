@@ -57,12 +57,12 @@ internal sealed class LifecycleStack : IAsyncDisposable
     public DynamoDbSubscriptionStateStore States { get; private set; } = null!;
     public InMemoryMeteringLedger Ledger { get; } = new();
     public FakeMarketplaceMetering Marketplace { get; } = new();
-    public FeedCatalog Feeds { get; } = FeedCatalog.Parse("""{"feed_hours":["quotes.us","trades.us"]}""");
+    public FeedCatalog Feeds { get; } = FeedCatalog.Parse("""{"basic":["quotes.us"],"pro":["quotes.us","trades.us"]}""");
     public LifecycleFunction Function { get; private set; } = null!;
     public string CaArn { get; private set; } = null!;
     public CustomerIdentity Customer { get; } = CustomerIdentity.FromAccountAndLicense(Account, License);
 
-    public static async Task<LifecycleStack> StartAsync(MotoFixture moto)
+    public static async Task<LifecycleStack> StartAsync(MotoFixture moto, IAmazonMarketplaceEntitlementService? contractEntitlements = null)
     {
         await moto.ResetAsync();
         var stack = new LifecycleStack(moto);
@@ -81,9 +81,9 @@ internal sealed class LifecycleStack : IAsyncDisposable
 
         var clock = new FixedClock(Now);
         var actions = new OnboardingLifecycleActions(
-            stack.Onboarding, stack.Subscribers, stack.Acls, stack.Pca, stack.Secrets, new NoEntitlements(), stack.Feeds,
+            stack.Onboarding, stack.Subscribers, stack.Acls, stack.Pca, stack.Secrets, contractEntitlements ?? new NoEntitlements(), stack.Feeds,
             new MeteringJob(stack.Ledger, stack.Marketplace, new DimensionMap(), MeteringWindow.Marketplace),
-            new LifecycleActionsOptions(stack.CaArn, ProductCode, ContractModel: false),
+            new LifecycleActionsOptions(stack.CaArn, ProductCode, ContractModel: contractEntitlements is not null),
             clock,
             NullLogger<OnboardingLifecycleActions>.Instance);
         var processor = new LifecycleProcessor(stack.States, actions, new RedriveRejectedNotifications(NullLogger<RedriveRejectedNotifications>.Instance));
