@@ -6,10 +6,12 @@ var builder = WebApplication.CreateSlimBuilder(args);
 builder.Services.AddAWSLambdaHosting(LambdaEventSource.HttpApi);
 builder.AddApiDefaults();
 builder.AddOnboarding();
+builder.AddFinance();
 
 var app = builder.Build();
 app.MapHealthApi();
 app.MapOnboardingApi();
+app.MapFinanceApi();
 app.Run();
 
 public partial class Program;

@@ -1,32 +1,105 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Onboarding.Core.Lifecycle;
+using Onboarding.Lambda.Events;
+using Onboarding.Lambda.Runtime;
 
 namespace Onboarding.Lifecycle;
 
-/// <summary>The Lifecycle function: SQS batches from the Marketplace SNS topics, and EventBridge agreement events.</summary>
+/// <summary>
+/// The Lifecycle function: one handler for two triggers, told apart by the event's shape: SQS batches from the
+/// Marketplace SNS topics (answered with the partial batch response) and EventBridge agreement events.
+/// </summary>
 public sealed partial class LifecycleFunction(LifecycleProcessor processor, ILogger<LifecycleFunction> logger)
 {
+    /// <summary>Time kept back from Lambda's deadline so a slow call is cancelled and reported rather than killed.</summary>
+    public static readonly TimeSpan DeadlineMargin = TimeSpan.FromSeconds(3);
+
+    public enum Trigger
+    {
+        Unknown,
+        Sqs,
+        EventBridge,
+    }
+
+    /// <summary>SQS events have <c>Records</c> with <c>eventSource</c> "aws:sqs"; EventBridge events have <c>detail-type</c> and <c>source</c>.</summary>
+    public static Trigger Classify(JsonElement input)
+    {
+        if (input.ValueKind != JsonValueKind.Object)
+        {
+            return Trigger.Unknown;
+        }
+
+        if (input.TryGetProperty("Records", out var records) && records.ValueKind == JsonValueKind.Array)
+        {
+            return records.EnumerateArray().All(r => r.ValueKind == JsonValueKind.Object
+                && r.TryGetProperty("eventSource", out var source) && source.ValueKind == JsonValueKind.String && source.GetString() == "aws:sqs")
+                ? Trigger.Sqs
+                : Trigger.Unknown;
+        }
+
+        return input.TryGetProperty("detail-type", out var detailType) && detailType.ValueKind == JsonValueKind.String
+            && input.TryGetProperty("source", out var eventSource) && eventSource.ValueKind == JsonValueKind.String
+            ? Trigger.EventBridge
+            : Trigger.Unknown;
+    }
+
+    /// <summary>The Lambda entry point. Returns the partial batch response for SQS, null (no payload) for EventBridge.</summary>
+    public async Task<SQSBatchResponse?> HandleAsync(JsonElement input, ILambdaContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var remaining = context.RemainingTime - DeadlineMargin;
+        using var deadline = new CancellationTokenSource(remaining > TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1));
+        switch (Classify(input))
+        {
+            case Trigger.Sqs:
+                var batch = input.Deserialize(LifecycleJsonContext.Default.SQSEvent)!;
+                return await HandleSqsAsync(batch, deadline.Token).ConfigureAwait(false);
+            case Trigger.EventBridge:
+                await HandleEventBridgeAsync(input.GetRawText(), context.AwsRequestId, deadline.Token).ConfigureAwait(false);
+                return null;
+            default:
+                // Neither trigger of this function: fail the invocation, so the error is visible rather than swallowed.
+                throw new InvalidDataException(
+                    "The Lifecycle function takes an SQS event (Records with eventSource aws:sqs) or an EventBridge event (detail-type and source).");
+        }
+    }
+
     /// <summary>Returns the partial batch response: only failed messages are retried (ReportBatchItemFailures).</summary>
-    public async Task<SqsBatchResponse> HandleSqsAsync(SqsEvent batch, CancellationToken cancellationToken)
+    public async Task<SQSBatchResponse> HandleSqsAsync(SQSEvent batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var result = await processor.HandleBatchAsync(batch.Records.Select(r => r.ToNotification()), cancellationToken).ConfigureAwait(false);
+        var result = await processor.HandleBatchAsync(batch.Records.Select(ToNotification), cancellationToken).ConfigureAwait(false);
         foreach (var outcome in result.Outcomes)
         {
             Log(outcome);
         }
 
-        return new SqsBatchResponse
+        return new SQSBatchResponse
         {
-            BatchItemFailures = [.. result.FailedMessageIds.Select(id => new SqsBatchResponse.BatchItemFailure { ItemIdentifier = id })],
+            BatchItemFailures = [.. result.FailedMessageIds.Select(id => new SQSBatchResponse.BatchItemFailure { ItemIdentifier = id })],
         };
     }
 
-    /// <summary>One EventBridge event; throws on a processing failure so that EventBridge retries it.</summary>
+    /// <summary>One EventBridge event; throws on a processing failure so that Lambda retries it, then sends it to the on-failure destination.</summary>
     public async Task HandleEventBridgeAsync(string eventJson, string requestId, CancellationToken cancellationToken)
     {
         var outcome = await processor.HandleEventBridgeAsync(eventJson, requestId, cancellationToken).ConfigureAwait(false);
         Log(outcome);
+    }
+
+    public static QueuedNotification ToNotification(SQSEvent.SQSMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return new QueuedNotification(
+            message.MessageId,
+            message.Body,
+            message.Attributes is not null && message.Attributes.TryGetValue("SentTimestamp", out var sent)
+                && long.TryParse(sent, NumberStyles.Integer, CultureInfo.InvariantCulture, out var milliseconds)
+                ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds)
+                : null);
     }
 
     private void Log(LifecycleOutcome outcome)
@@ -54,3 +127,9 @@ public sealed partial class LifecycleFunction(LifecycleProcessor processor, ILog
     [LoggerMessage(3, LogLevel.Error, "Notification {MessageId} ({Kind}) failed and will be retried; rejection reason {Rejected}")]
     private static partial void LogFailed(ILogger logger, Exception exception, string messageId, string? kind, string? rejected);
 }
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(SQSEvent))]
+[JsonSerializable(typeof(SQSBatchResponse))]
+public sealed partial class LifecycleJsonContext : JsonSerializerContext;

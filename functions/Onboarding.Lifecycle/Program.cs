@@ -1,6 +1,17 @@
-// The Lifecycle function. Its handlers are LifecycleFunction.HandleSqsAsync (SNS-via-SQS, partial batch
-// responses) and LifecycleFunction.HandleEventBridgeAsync (aws.agreement-marketplace events).
-// Wiring left for the merge, when these exist on main: the Lambda runtime loop of Onboarding.Lambda, the
-// subscriber store (ISubscriptionStateStore), the onboarding actions (ILifecycleActions: ACLs, ACM PCA,
-// Secrets Manager, final usage through MeteringJob.SendFinalUsageAsync) and a DLQ sender (IRejectedNotifications).
-return 0;
+// The Lifecycle function: SNS-via-SQS notifications and EventBridge agreement events, one handler (LifecycleFunction).
+using Microsoft.Extensions.Logging;
+using Onboarding.Lambda.Events;
+using Onboarding.Lambda.Runtime;
+using Onboarding.Lifecycle;
+using System.Text.Json;
+
+using var logging = FunctionLogging.Create(Environment.GetEnvironmentVariable(FunctionLogging.LogLevelVariable));
+LifecycleFunction? function = null;
+using var bootstrap = LambdaBootstrapBuilder.Create<JsonElement, SQSBatchResponse?>(
+        (input, context) => function!.HandleAsync(input, context),
+        new SourceGeneratorLambdaJsonSerializer<LifecycleJsonContext>())
+    .UseInitializer(async () => function = await LifecycleComposition.BuildAsync(
+        LifecycleSettings.FromEnvironment(Environment.GetEnvironmentVariable), logging, CancellationToken.None))
+    .UseLogger(logging.CreateLogger("Onboarding.Lifecycle.Runtime"))
+    .Build();
+await bootstrap.RunAsync();

@@ -1,13 +1,14 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Onboarding.Aws.Metering;
 using Onboarding.Core.Metering;
+using Onboarding.Core.Observability;
+using Onboarding.Lambda.Events;
 
 namespace Onboarding.Metering;
 
 /// <summary>The scheduled Metering function: one run of <see cref="MeteringJob"/>, logged and published as metrics.</summary>
 public sealed partial class MeteringFunction(
-    MeteringJob job, IMeteredSubscriptions subscriptions, MeteringWindow window, TimeProvider clock, ILogger<MeteringFunction> logger, TextWriter metrics)
+    MeteringJob job, IMeteredSubscriptions subscriptions, MeteringWindow window, TimeProvider clock, ILogger<MeteringFunction> logger, EmbeddedMetrics metrics)
 {
     public async Task<MeteringRunReport> HandleAsync(ScheduledEvent? trigger, CancellationToken cancellationToken)
     {
@@ -35,64 +36,37 @@ public sealed partial class MeteringFunction(
             LogCallFailed(logger, error);
         }
 
-        WriteMetrics(metrics, report, now);
+        WriteMetrics(metrics, report);
         return report;
     }
 
-    /// <summary>One CloudWatch Embedded Metric Format line.</summary>
-    public static void WriteMetrics(TextWriter output, MeteringRunReport report, DateTimeOffset now)
+    /// <summary>The name of the metric the template's alarm watches, emitted without dimensions.</summary>
+    public const string FailedRecordsMetric = "MeteringFailedRecords";
+
+    /// <summary>
+    /// Two CloudWatch Embedded Metric Format lines: the run's counters under the Service dimension, and
+    /// <see cref="FailedRecordsMetric"/> (records refused, expired or left unprocessed) with no dimensions, as the alarm expects.
+    /// </summary>
+    public static void WriteMetrics(EmbeddedMetrics output, MeteringRunReport report)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(report);
-        (string Name, int Value)[] values =
+        output.Emit(
         [
-            ("MeteringCalls", report.Calls),
-            ("MeteringFailedCalls", report.FailedCalls),
-            ("MeteringRecordsReported", report.Reported),
-            ("MeteringRecordsRetrying", report.Retrying),
-            ("MeteringCustomerNotSubscribed", report.CustomerNotSubscribed),
-            ("MeteringDuplicateRecords", report.DuplicateRecord),
-            ("MeteringRecordsTooLate", report.EntriesTooLate + report.EntriesExpired),
-        ];
-
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteStartObject("_aws");
-            json.WriteNumber("Timestamp", now.ToUnixTimeMilliseconds());
-            json.WriteStartArray("CloudWatchMetrics");
-            json.WriteStartObject();
-            json.WriteString("Namespace", "Onboarding");
-            json.WriteStartArray("Dimensions");
-            json.WriteStartArray();
-            json.WriteStringValue("Function");
-            json.WriteEndArray();
-            json.WriteEndArray();
-            json.WriteStartArray("Metrics");
-            foreach (var (name, _) in values)
-            {
-                json.WriteStartObject();
-                json.WriteString("Name", name);
-                json.WriteString("Unit", "Count");
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-            json.WriteEndArray();
-            json.WriteEndObject();
-            json.WriteString("Function", "metering");
-            foreach (var (name, value) in values)
-            {
-                json.WriteNumber(name, value);
-            }
-
-            json.WriteEndObject();
-        }
-
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
-        output.Flush();
+            new Metric("MeteringCalls", report.Calls),
+            new Metric("MeteringFailedCalls", report.FailedCalls),
+            new Metric("MeteringRecordsReported", report.Reported),
+            new Metric("MeteringRecordsRetrying", report.Retrying),
+            new Metric("MeteringCustomerNotSubscribed", report.CustomerNotSubscribed),
+            new Metric("MeteringDuplicateRecords", report.DuplicateRecord),
+            new Metric("MeteringRecordsTooLate", report.EntriesTooLate + report.EntriesExpired),
+        ]);
+        output.EmitWithoutDimensions(
+        [
+            new Metric(
+                FailedRecordsMetric,
+                report.CustomerNotSubscribed + report.DuplicateRecord + report.EntriesTooLate + report.EntriesExpired + report.Retrying),
+        ]);
     }
 
     [LoggerMessage(1, LogLevel.Information, "Metering run started by event {EventId} scheduled at {ScheduledAt}, now {Now}")]

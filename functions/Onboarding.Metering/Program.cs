@@ -1,5 +1,47 @@
-// The Metering function. Its handler is MeteringFunction.HandleAsync (one MeteringJob run per schedule tick).
-// Wiring left for the merge, when these exist on main: the Lambda runtime loop of Onboarding.Lambda, the
-// Marketplace client of Onboarding.Aws.Marketplace (implements IMarketplaceMeteringClient's one method) and
-// the subscriber store (implements IMeteredSubscriptions). Configuration: MeteringSettings.FromEnvironment.
-return 0;
+// The Metering function: one MeteringJob run per EventBridge schedule tick (MeteringFunction.HandleAsync).
+using Amazon.DynamoDBv2;
+using Microsoft.Extensions.Logging;
+using Onboarding.Aws.AwsJson;
+using Onboarding.Aws.DynamoDb;
+using Onboarding.Aws.Marketplace;
+using Onboarding.Aws.Metering;
+using Onboarding.Aws.MeteringLedger;
+using Onboarding.Core.Observability;
+using Onboarding.Lambda.Events;
+using Onboarding.Lambda.Runtime;
+using Onboarding.Metering;
+
+using var logging = FunctionLogging.Create(Environment.GetEnvironmentVariable(FunctionLogging.LogLevelVariable));
+MeteringFunction? function = null;
+using var bootstrap = LambdaBootstrapBuilder.Create<ScheduledEvent>(
+        async (trigger, context) =>
+        {
+            // Stop sending a little before Lambda's deadline: unsent entries stay Pending for the next run.
+            using var deadline = new CancellationTokenSource(context.RemainingTime > TimeSpan.FromSeconds(10) ? context.RemainingTime - TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(5));
+            await function!.HandleAsync(trigger, deadline.Token);
+        },
+        new SourceGeneratorLambdaJsonSerializer<MeteringJsonContext>())
+    .UseInitializer(() =>
+    {
+        var settings = MeteringSettings.FromEnvironment(Environment.GetEnvironmentVariable);
+        var dynamo = new AmazonDynamoDBClient();
+        var tables = new SubscriberTableOptions { SubscribersTable = settings.SubscribersTable, OnboardingTable = settings.OnboardingTable ?? "" };
+        function = new MeteringFunction(
+            new MeteringJob(
+                new DynamoDbMeteringLedger(dynamo, new MeteringLedgerOptions { TableName = settings.LedgerTable }),
+                new AmazonAWSMarketplaceMeteringClient(new AwsJsonClientOptions()),
+                settings.Dimensions,
+                settings.Window),
+            new SubscriberMeteredSubscriptions(
+                new DynamoDbSubscriberStore(dynamo, tables),
+                settings.OnboardingTable is null ? null : new DynamoDbOnboardingStore(dynamo, tables),
+                settings.ProductCode),
+            settings.Window,
+            TimeProvider.System,
+            logging.CreateLogger<MeteringFunction>(),
+            EmbeddedMetrics.ToStdout("metering"));
+        return Task.CompletedTask;
+    })
+    .UseLogger(logging.CreateLogger("Onboarding.Metering.Runtime"))
+    .Build();
+await bootstrap.RunAsync();

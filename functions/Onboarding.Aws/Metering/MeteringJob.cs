@@ -1,4 +1,5 @@
 using Amazon.Runtime;
+using Onboarding.Aws.Marketplace;
 using Onboarding.Core.Metering;
 
 namespace Onboarding.Aws.Metering;
@@ -13,7 +14,7 @@ namespace Onboarding.Aws.Metering;
 /// and 20,000 of them in sequence would dominate a 10,000-customer run.</param>
 public sealed class MeteringJob(
     IMeteringLedger ledger,
-    IMarketplaceMeteringClient marketplace,
+    IAmazonAWSMarketplaceMetering marketplace,
     DimensionMap dimensions,
     MeteringWindow window,
     int ledgerParallelism = MeteringJob.DefaultLedgerParallelism)
@@ -220,12 +221,16 @@ public sealed class MeteringJob(
         UsageRecords = [.. batch.Entries.Select(ToRecord)],
     };
 
-    private static RecordIdentity IdentityOf(UsageRecord record) => new(
-        record.LicenseArn is { Length: > 0 } license ? license : record.CustomerIdentifier ?? "",
-        record.Dimension,
-        new DateTimeOffset(record.Timestamp.Kind == DateTimeKind.Local
-            ? record.Timestamp.ToUniversalTime()
-            : DateTime.SpecifyKind(record.Timestamp, DateTimeKind.Utc)));
+    private static RecordIdentity IdentityOf(UsageRecord record)
+    {
+        var timestamp = record.Timestamp ?? DateTime.MinValue;
+        return new(
+            record.LicenseArn is { Length: > 0 } license ? license : record.CustomerIdentifier ?? "",
+            record.Dimension ?? "",
+            new DateTimeOffset(timestamp.Kind == DateTimeKind.Local
+                ? timestamp.ToUniversalTime()
+                : DateTime.SpecifyKind(timestamp, DateTimeKind.Utc)));
+    }
 
     private static RecordResult? ToResult(UsageRecordResult result)
     {

@@ -17,7 +17,59 @@ public enum BillingPeriod
 public sealed record BillingTotal(
     string CustomerKey, string ProductCode, string Dimension, DateTimeOffset PeriodStart, long Reported, long Pending, long NotBilled, int Entries);
 
-/// <summary>The finance view's arithmetic: totals per customer, dimension and period, and a CSV export of ledger entries.</summary>
+/// <summary>Totals under one name (a customer, a dimension) or one period start (a day, a month).</summary>
+public sealed record BillingSubtotal(string Name, DateTimeOffset? PeriodStart, long Reported, long Pending, long NotBilled, int Entries);
+
+/// <summary>Which ledger entries a finance user asked for; every part is optional. Dates are UTC and inclusive.</summary>
+/// <param name="Customer">Matches the ledger's customer key (license ARN or customer identifier) or the AWS account id.</param>
+public sealed record BillingFilter(
+    string? Customer = null,
+    string? Dimension = null,
+    LedgerStatus? Status = null,
+    DateOnly? From = null,
+    DateOnly? To = null,
+    string? ProductCode = null)
+{
+    public bool Matches(LedgerEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var day = DateOnly.FromDateTime(entry.Key.Hour.UtcDateTime);
+        return (string.IsNullOrEmpty(Customer) || entry.Key.CustomerKey == Customer || entry.CustomerAwsAccountId == Customer
+                || entry.CustomerIdentifier == Customer)
+            && (string.IsNullOrEmpty(Dimension) || entry.Key.Dimension == Dimension)
+            && (string.IsNullOrEmpty(ProductCode) || entry.Key.ProductCode == ProductCode)
+            && (Status is null || entry.Status == Status)
+            && (From is null || day >= From)
+            && (To is null || day <= To);
+    }
+
+    /// <summary>The half-open hour range to read from the ledger: [From 00:00, To+1 00:00).</summary>
+    public (DateTimeOffset From, DateTimeOffset To) HourRange(DateOnly defaultFrom, DateOnly defaultTo)
+    {
+        var from = From ?? defaultFrom;
+        var to = To ?? defaultTo;
+        return (new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
+            new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+    }
+}
+
+/// <summary>The finance view's numbers for one selection of ledger entries.</summary>
+/// <param name="Rows">Per <paramref name="Period"/>, customer, product and dimension.</param>
+/// <param name="Series">Per <paramref name="Period"/> over every customer: the chart.</param>
+public sealed record BillingReport(
+    BillingPeriod Period,
+    IReadOnlyList<BillingTotal> Rows,
+    IReadOnlyList<BillingSubtotal> ByCustomer,
+    IReadOnlyList<BillingSubtotal> ByDimension,
+    IReadOnlyList<BillingSubtotal> ByDay,
+    IReadOnlyList<BillingSubtotal> ByMonth,
+    IReadOnlyList<BillingSubtotal> Series,
+    long Reported,
+    long Pending,
+    long NotBilled,
+    int Entries);
+
+/// <summary>The finance view's arithmetic over metering-ledger entries: totals per customer, dimension and period, and CSV.</summary>
 public static class BillingSummary
 {
     public static DateTimeOffset PeriodStart(DateTimeOffset hour, BillingPeriod period)
@@ -42,14 +94,34 @@ public static class BillingSummary
                 g.Key.ProductCode,
                 g.Key.Dimension,
                 g.Key.Start,
-                g.Where(e => e.Status == LedgerStatus.Reported).Sum(e => (long)e.Quantity),
-                g.Where(e => e.Status == LedgerStatus.Pending).Sum(e => (long)e.Quantity),
-                g.Where(e => e.NeedsFinanceAttention).Sum(e => (long)e.Quantity),
+                Reported(g),
+                Pending(g),
+                NotBilled(g),
                 g.Count()))
             .OrderBy(t => t.PeriodStart)
             .ThenBy(t => t.CustomerKey, StringComparer.Ordinal)
             .ThenBy(t => t.ProductCode, StringComparer.Ordinal)
             .ThenBy(t => t.Dimension, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Everything the finance page shows for the entries matching <paramref name="filter"/>.</summary>
+    public static BillingReport Build(IEnumerable<LedgerEntry> entries, BillingFilter filter, BillingPeriod period)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(filter);
+        var selected = entries.Where(filter.Matches).ToList();
+        return new BillingReport(
+            period,
+            Totals(selected, period),
+            ByName(selected, e => e.Key.CustomerKey),
+            ByName(selected, e => e.Key.Dimension),
+            ByPeriod(selected, BillingPeriod.Day),
+            ByPeriod(selected, BillingPeriod.Month),
+            ByPeriod(selected, period),
+            Reported(selected),
+            Pending(selected),
+            NotBilled(selected),
+            selected.Count);
     }
 
     public const string CsvHeader =
@@ -81,6 +153,29 @@ public static class BillingSummary
 
         return csv.ToString();
     }
+
+    private static long Reported(IEnumerable<LedgerEntry> entries) => entries.Where(e => e.Status == LedgerStatus.Reported).Sum(e => (long)e.Quantity);
+
+    private static long Pending(IEnumerable<LedgerEntry> entries) => entries.Where(e => e.Status == LedgerStatus.Pending).Sum(e => (long)e.Quantity);
+
+    private static long NotBilled(IEnumerable<LedgerEntry> entries) => entries.Where(e => e.NeedsFinanceAttention).Sum(e => (long)e.Quantity);
+
+    private static List<BillingSubtotal> ByName(IEnumerable<LedgerEntry> entries, Func<LedgerEntry, string> name) =>
+        [.. entries.GroupBy(name, StringComparer.Ordinal)
+            .Select(g => new BillingSubtotal(g.Key, null, Reported(g), Pending(g), NotBilled(g), g.Count()))
+            .OrderBy(t => t.Name, StringComparer.Ordinal)];
+
+    private static List<BillingSubtotal> ByPeriod(IEnumerable<LedgerEntry> entries, BillingPeriod period) =>
+        [.. entries.GroupBy(e => PeriodStart(e.Key.Hour, period))
+            .Select(g => new BillingSubtotal(Label(g.Key, period), g.Key, Reported(g), Pending(g), NotBilled(g), g.Count()))
+            .OrderBy(t => t.PeriodStart)];
+
+    public static string Label(DateTimeOffset start, BillingPeriod period) => period switch
+    {
+        BillingPeriod.Hour => start.ToString("yyyy-MM-dd HH:00", CultureInfo.InvariantCulture),
+        BillingPeriod.Day => start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        _ => start.ToString("yyyy-MM", CultureInfo.InvariantCulture),
+    };
 
     private static string Cell(string value)
     {

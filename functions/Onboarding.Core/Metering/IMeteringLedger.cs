@@ -1,7 +1,14 @@
 namespace Onboarding.Core.Metering;
 
+/// <summary>The ledger as the finance view reads it: nothing but the entries of a period.</summary>
+public interface IMeteringLedgerReader
+{
+    /// <summary>Entries of every customer with hours in [from, to), for the finance view.</summary>
+    Task<IReadOnlyList<LedgerEntry>> ListByPeriodAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+}
+
 /// <summary>The metering ledger (DynamoDB in production). All writes are conditional, so concurrent runs are safe.</summary>
-public interface IMeteringLedger
+public interface IMeteringLedger : IMeteringLedgerReader
 {
     /// <summary>Creates the entry unless one exists for its key; returns false (and changes nothing) when it exists.</summary>
     Task<bool> TryCreateAsync(LedgerEntry entry, CancellationToken cancellationToken);
@@ -26,7 +33,4 @@ public interface IMeteringLedger
     /// <summary>Entries of one customer with hours in [from, to).</summary>
     Task<IReadOnlyList<LedgerEntry>> ListByCustomerAsync(
         string customerKey, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
-
-    /// <summary>Entries of every customer with hours in [from, to), for the finance view.</summary>
-    Task<IReadOnlyList<LedgerEntry>> ListByPeriodAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 }

@@ -32,7 +32,16 @@ public sealed class EmbeddedMetrics(TextWriter output, string metricNamespace, T
     public string Service { get; init; } = "onboarding";
 
     /// <summary>Writes one EMF line. Extra dimensions (e.g. Dimension=feed_hours) split the metric further.</summary>
-    public void Emit(IReadOnlyList<Metric> metrics, IReadOnlyDictionary<string, string>? dimensions = null)
+    public void Emit(IReadOnlyList<Metric> metrics, IReadOnlyDictionary<string, string>? dimensions = null) =>
+        Write(metrics, dimensions, dimensionless: false);
+
+    /// <summary>
+    /// Writes one EMF line whose metrics have no dimensions at all (<c>"Dimensions":[[]]</c>): what an alarm on the bare
+    /// metric name, without dimensions, watches. The <c>Service</c> value is still in the line for log searches.
+    /// </summary>
+    public void EmitWithoutDimensions(IReadOnlyList<Metric> metrics) => Write(metrics, null, dimensionless: true);
+
+    private void Write(IReadOnlyList<Metric> metrics, IReadOnlyDictionary<string, string>? dimensions, bool dimensionless)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         if (metrics.Count == 0)
@@ -51,10 +60,13 @@ public sealed class EmbeddedMetrics(TextWriter output, string metricNamespace, T
             json.WriteString("Namespace", metricNamespace);
             json.WriteStartArray("Dimensions");
             json.WriteStartArray();
-            json.WriteStringValue("Service");
-            foreach (var name in dimensions?.Keys ?? Enumerable.Empty<string>())
+            if (!dimensionless)
             {
-                json.WriteStringValue(name);
+                json.WriteStringValue("Service");
+                foreach (var name in dimensions?.Keys ?? Enumerable.Empty<string>())
+                {
+                    json.WriteStringValue(name);
+                }
             }
 
             json.WriteEndArray();

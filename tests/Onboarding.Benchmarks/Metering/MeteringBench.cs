@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
+using Onboarding.Aws.Marketplace;
 using Onboarding.Aws.Metering;
 using Onboarding.Aws.MeteringLedger;
 using Onboarding.Core.Lifecycle;
@@ -71,7 +72,7 @@ public static class MeteringBench
         return report.Calls == (customers + 24) / 25 && rerun.Calls == 0 ? 0 : 1;
     }
 
-    private sealed class CountingMarketplace : IMarketplaceMeteringClient
+    private sealed class CountingMarketplace : IAmazonAWSMarketplaceMetering
     {
         public int Calls { get; private set; }
 
@@ -79,14 +80,18 @@ public static class MeteringBench
 
         public int Largest { get; private set; }
 
+        public Task<ResolveCustomerResponse> ResolveCustomerAsync(ResolveCustomerRequest request, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
         public Task<BatchMeterUsageResponse> BatchMeterUsageAsync(BatchMeterUsageRequest request, CancellationToken cancellationToken = default)
         {
+            var records = request.UsageRecords ?? [];
             Calls++;
-            Records += request.UsageRecords.Count;
-            Largest = Math.Max(Largest, request.UsageRecords.Count);
+            Records += records.Count;
+            Largest = Math.Max(Largest, records.Count);
             return Task.FromResult(new BatchMeterUsageResponse
             {
-                Results = [.. request.UsageRecords.Select(r => new UsageRecordResult { UsageRecord = r, Status = "Success", MeteringRecordId = Guid.NewGuid().ToString() })],
+                Results = [.. records.Select(r => new UsageRecordResult { UsageRecord = r, Status = "Success", MeteringRecordId = Guid.NewGuid().ToString() })],
                 UnprocessedRecords = [],
             });
         }

@@ -64,4 +64,84 @@ public sealed class BillingSummaryTests
         Assert.Equal(BillingSummary.CsvHeader, lines[0]);
         Assert.Equal("2026-10-31T22:00:00Z,C1,,,P1,feed_hours,2,Expired,,0,\"'=HYPERLINK(\"\"x\"\"), late\"", lines[1]);
     }
+
+    [Fact]
+    public void Build_ByMonth_PutsHoursAcrossAMonthBoundaryInTwoMonths()
+    {
+        var report = BillingSummary.Build(
+            [Entry("C1", 1, 3, LedgerStatus.Reported), Entry("C1", 2, 4, LedgerStatus.Reported)], new BillingFilter(), BillingPeriod.Month);
+
+        Assert.Equal(
+            [(new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero), 3L), (new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), 4L)],
+            report.Series.Select(p => (p.PeriodStart!.Value, p.Reported)));
+        Assert.Equal(["2026-10", "2026-11"], report.ByMonth.Select(m => m.Name));
+        Assert.Equal(["2026-10-31", "2026-11-01"], report.ByDay.Select(d => d.Name));
+    }
+
+    [Fact]
+    public void Build_WithFilter_KeepsOnlyMatchingCustomerStatusAndDates()
+    {
+        LedgerEntry[] entries =
+        [
+            Entry("C1", 0, 1, LedgerStatus.Reported),
+            Entry("C1", 30, 1, LedgerStatus.Reported),
+            Entry("C1", 31, 1, LedgerStatus.Pending),
+            Entry("C2", 30, 1, LedgerStatus.Reported),
+        ];
+
+        var report = BillingSummary.Build(
+            entries, new BillingFilter(Customer: "C1", Status: LedgerStatus.Reported, From: new DateOnly(2026, 11, 1)), BillingPeriod.Hour);
+
+        var row = Assert.Single(report.Rows);
+        Assert.Equal(("C1", Start.AddHours(30)), (row.CustomerKey, row.PeriodStart));
+        Assert.Equal((1L, 0L, 0L, 1), (report.Reported, report.Pending, report.NotBilled, report.Entries));
+    }
+
+    [Fact]
+    public void Filter_ByCustomer_MatchesTheAwsAccountIdOfLicenseModelEntries()
+    {
+        var entry = new LedgerEntry(
+            new UsageKey("arn:aws:license-manager::123:license:l-1", "P1", "feed_hours", Start), 1, LedgerStatus.Reported,
+            null, "123456789012", "arn:aws:license-manager::123:license:l-1", Start, Start);
+
+        Assert.True(new BillingFilter(Customer: "123456789012").Matches(entry));
+        Assert.True(new BillingFilter(Customer: "arn:aws:license-manager::123:license:l-1").Matches(entry));
+        Assert.False(new BillingFilter(Customer: "999999999999").Matches(entry));
+    }
+
+    [Fact]
+    public void Filter_HourRange_CoversWholeUtcDaysInclusive()
+    {
+        var (from, to) = new BillingFilter(From: new DateOnly(2026, 11, 1), To: new DateOnly(2026, 11, 2))
+            .HourRange(new DateOnly(2000, 1, 1), new DateOnly(2000, 1, 1));
+
+        Assert.Equal(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), from);
+        Assert.Equal(new DateTimeOffset(2026, 11, 3, 0, 0, 0, TimeSpan.Zero), to);
+    }
+
+    [Property]
+    public Property Build_ForAnyPeriod_AccountsForEveryUnitExactlyOnce() =>
+        Prop.ForAll(
+            Gen.ListOf(
+                from customer in Gen.Elements("C1", "C2", "C3")
+                from hour in Gen.Choose(0, 24 * 70)
+                from quantity in Gen.Choose(0, 50)
+                from status in Gen.Elements(Enum.GetValues<LedgerStatus>())
+                select Entry(customer, hour, quantity, status)).ToArbitrary(),
+            generated =>
+            {
+                var entries = generated.DistinctBy(e => e.Key).ToList();
+                var expected = entries.Sum(e => (long)e.Quantity);
+                return Enum.GetValues<BillingPeriod>().All(period =>
+                {
+                    var report = BillingSummary.Build(entries, new BillingFilter(), period);
+                    return report.Reported + report.Pending + report.NotBilled == expected
+                        && report.Rows.Sum(r => r.Entries) == entries.Count
+                        && report.ByCustomer.Sum(c => c.Reported) == report.Reported
+                        && report.ByDimension.Sum(c => c.NotBilled) == report.NotBilled
+                        && report.ByDay.Sum(d => d.Pending) == report.Pending
+                        && report.ByMonth.Sum(m => m.Entries) == entries.Count
+                        && report.Series.Sum(p => p.Reported) == report.Reported;
+                });
+            });
 }

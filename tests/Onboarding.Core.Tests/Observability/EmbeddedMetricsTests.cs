@@ -48,4 +48,21 @@ public sealed class EmbeddedMetricsTests
 
         Assert.Equal("", output.ToString());
     }
+
+    [Fact]
+    public void EmitWithoutDimensions_DeclaresOneEmptyDimensionSet_SoAnAlarmOnTheBareMetricNameSeesIt()
+    {
+        var output = new StringWriter();
+        var metrics = new EmbeddedMetrics(output, "MarketplaceFeed", TimeProvider.System) { Service = "metering" };
+
+        metrics.EmitWithoutDimensions([new Metric("MeteringFailedRecords", 3)]);
+
+        using var document = JsonDocument.Parse(Assert.Single(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        var directive = document.RootElement.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0];
+        var sets = directive.GetProperty("Dimensions");
+        Assert.Equal(1, sets.GetArrayLength());
+        Assert.Equal(0, sets[0].GetArrayLength());
+        Assert.Equal("MeteringFailedRecords", Assert.Single(directive.GetProperty("Metrics").EnumerateArray()).GetProperty("Name").GetString());
+        Assert.Equal(3, document.RootElement.GetProperty("MeteringFailedRecords").GetDouble());
+    }
 }

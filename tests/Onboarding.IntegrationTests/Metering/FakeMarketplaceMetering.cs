@@ -1,6 +1,6 @@
 using System.Net;
 using Amazon.Runtime;
-using Onboarding.Aws.Metering;
+using Onboarding.Aws.Marketplace;
 
 namespace Onboarding.IntegrationTests.Metering;
 
@@ -8,7 +8,7 @@ namespace Onboarding.IntegrationTests.Metering;
 /// BatchMeterUsage as Marketplace answers it: an identical re-send of a record is the same record (Success, same id),
 /// another quantity for the same customer, dimension and hour is a DuplicateRecord. Faults are queued per call.
 /// </summary>
-internal sealed class FakeMarketplaceMetering : IMarketplaceMeteringClient
+internal sealed class FakeMarketplaceMetering : IAmazonAWSMarketplaceMetering
 {
     public enum Fault
     {
@@ -41,14 +41,18 @@ internal sealed class FakeMarketplaceMetering : IMarketplaceMeteringClient
         }
     }
 
+    public Task<ResolveCustomerResponse> ResolveCustomerAsync(ResolveCustomerRequest request, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("Metering never resolves tokens.");
+
     public Task<BatchMeterUsageResponse> BatchMeterUsageAsync(BatchMeterUsageRequest request, CancellationToken cancellationToken = default)
     {
         lock (gate)
         {
             Calls++;
-            if (request.UsageRecords.Count is 0 or > 25)
+            var records = request.UsageRecords ?? [];
+            if (records.Count is 0 or > 25)
             {
-                throw new AmazonServiceException($"{request.UsageRecords.Count} records") { ErrorCode = "ValidationException", StatusCode = HttpStatusCode.BadRequest };
+                throw new AmazonServiceException($"{records.Count} records") { ErrorCode = "ValidationException", StatusCode = HttpStatusCode.BadRequest };
             }
 
             var fault = faults.Count > 0 ? faults.Dequeue() : Fault.None;
@@ -58,15 +62,16 @@ internal sealed class FakeMarketplaceMetering : IMarketplaceMeteringClient
             }
 
             var processed = fault == Fault.UnprocessedTail
-                ? request.UsageRecords.Take(Math.Max(0, request.UsageRecords.Count - UnprocessedPerCall)).ToList()
-                : request.UsageRecords;
-            var response = new BatchMeterUsageResponse { Results = [], UnprocessedRecords = [.. request.UsageRecords.Skip(processed.Count)] };
+                ? records.Take(Math.Max(0, records.Count - UnprocessedPerCall)).ToList()
+                : records;
+            var response = new BatchMeterUsageResponse { Results = [], UnprocessedRecords = [.. records.Skip(processed.Count)] };
             foreach (var record in processed)
             {
                 Received.Add(record);
-                Assert.Equal(0, record.Timestamp.Minute + record.Timestamp.Second + record.Timestamp.Millisecond);
+                var timestamp = record.Timestamp!.Value;
+                Assert.Equal(0, timestamp.Minute + timestamp.Second + timestamp.Millisecond);
                 var customer = record.LicenseArn ?? record.CustomerIdentifier!;
-                var key = (customer, record.Dimension, record.Timestamp);
+                var key = (customer, record.Dimension!, timestamp);
                 string status;
                 string recordId;
                 if (NotSubscribed.Contains(customer))
@@ -83,11 +88,11 @@ internal sealed class FakeMarketplaceMetering : IMarketplaceMeteringClient
                 {
                     recordId = Guid.NewGuid().ToString();
                     billed[key] = (record.Quantity!.Value, recordId);
-                    Billed.Add((customer, record.Dimension, record.Timestamp, record.Quantity.Value));
+                    Billed.Add((customer, record.Dimension!, timestamp, record.Quantity.Value));
                     status = "Success";
                 }
 
-                response.Results.Add(new UsageRecordResult { UsageRecord = record, Status = status, MeteringRecordId = recordId });
+                response.Results!.Add(new UsageRecordResult { UsageRecord = record, Status = status, MeteringRecordId = recordId });
             }
 
             return Task.FromResult(response);

@@ -5,6 +5,7 @@ using Onboarding.Aws.Metering;
 using Onboarding.Aws.MeteringLedger;
 using Onboarding.Core.Lifecycle;
 using Onboarding.Core.Metering;
+using Onboarding.Core.Observability;
 using Onboarding.IntegrationTests.Fixtures;
 using Onboarding.Metering;
 
@@ -35,13 +36,15 @@ public sealed class MeteringFunctionTests(MotoFixture moto) : IAsyncLifetime
     {
         var trigger = JsonSerializer.Deserialize(
             File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "events", "schedule-hourly.json")), MeteringJsonContext.Default.ScheduledEvent)!;
-        var now = trigger.Time!.Value.AddSeconds(3);
+        var now = trigger.Time.AddSeconds(3);
         var ledger = new DynamoDbMeteringLedger(dynamo, new MeteringLedgerOptions { TableName = "ledger" });
         await ledger.AdvanceWatermarkAsync(MeteringHours.LastCompletedHour(now) - MeteringHours.Hour, CancellationToken.None);
         var marketplace = new FakeMarketplaceMetering();
         var settings = MeteringSettings.FromEnvironment(name => name switch
         {
             MeteringSettings.LedgerTableVariable => "ledger",
+            MeteringSettings.SubscribersTableVariable => "subscribers",
+            MeteringSettings.ProductCodeVariable => "P1",
             MeteringSettings.DimensionsVariable => """{"products":{"P1":{"feeds":{"trades":"trade_feed_hours"}}}}""",
             _ => null,
         });
@@ -52,7 +55,7 @@ public sealed class MeteringFunctionTests(MotoFixture moto) : IAsyncLifetime
             settings.Window,
             new FixedClock(now),
             NullLogger<MeteringFunction>.Instance,
-            metrics);
+            new EmbeddedMetrics(metrics, EmbeddedMetrics.DefaultNamespace, new FixedClock(now)) { Service = "metering" });
 
         var report = await function.HandleAsync(trigger, CancellationToken.None);
 
@@ -61,10 +64,17 @@ public sealed class MeteringFunctionTests(MotoFixture moto) : IAsyncLifetime
         Assert.Equal(
             [("C1", "feed_hours", new DateTime(2026, 11, 23, 15, 0, 0, DateTimeKind.Utc), 2), ("C1", "trade_feed_hours", new DateTime(2026, 11, 23, 15, 0, 0, DateTimeKind.Utc), 1)],
             marketplace.Billed.OrderBy(b => b.Dimension));
-        using var emf = JsonDocument.Parse(metrics.ToString());
+        var lines = metrics.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        using var emf = JsonDocument.Parse(lines[0]);
         Assert.Equal(1, emf.RootElement.GetProperty("MeteringCalls").GetInt32());
         Assert.Equal(2, emf.RootElement.GetProperty("MeteringRecordsReported").GetInt32());
-        Assert.Equal("Onboarding", emf.RootElement.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Namespace").GetString());
+        Assert.Equal("MarketplaceFeed", emf.RootElement.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Namespace").GetString());
+        using var alarmLine = JsonDocument.Parse(lines[1]);
+        var directive = alarmLine.RootElement.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0];
+        Assert.Equal(0, directive.GetProperty("Dimensions")[0].GetArrayLength());
+        Assert.Equal(MeteringFunction.FailedRecordsMetric, directive.GetProperty("Metrics")[0].GetProperty("Name").GetString());
+        Assert.Equal(0, alarmLine.RootElement.GetProperty(MeteringFunction.FailedRecordsMetric).GetInt32());
     }
 
     [Theory]
@@ -72,10 +82,18 @@ public sealed class MeteringFunctionTests(MotoFixture moto) : IAsyncLifetime
     [InlineData(MeteringSettings.DimensionsVariable, "{\"products\":{\"P1\":{\"feeds\":{\"trades\":\"\"}}}}", "'products.P1.feeds.trades' must be a non-empty dimension name")]
     [InlineData(MeteringSettings.DimensionsVariable, "feed_hours", "METERING_DIMENSIONS is not valid JSON")]
     [InlineData(MeteringSettings.SafetyMarginVariable, "ten", "METERING_SAFETY_MARGIN_MINUTES must be a whole number from 0 to 120, not 'ten'")]
+    [InlineData(MeteringSettings.SubscribersTableVariable, " ", "SUBSCRIBERS_TABLE must name the subscribers table")]
+    [InlineData(MeteringSettings.ProductCodeVariable, "", "PRODUCT_CODE must be the Marketplace product code")]
     public void Settings_WithABadVariable_FailWithAMessageNamingIt(string variable, string value, string message)
     {
         var error = Assert.Throws<InvalidOperationException>(() => MeteringSettings.FromEnvironment(name =>
-            name == variable ? value : name == MeteringSettings.LedgerTableVariable ? "ledger" : null));
+            name == variable ? value : name switch
+            {
+                MeteringSettings.LedgerTableVariable => "ledger",
+                MeteringSettings.SubscribersTableVariable => "subscribers",
+                MeteringSettings.ProductCodeVariable => "P1",
+                _ => null,
+            }));
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }

@@ -1,0 +1,17 @@
+namespace Onboarding.Lifecycle;
+
+/// <summary>What the lifecycle actions need besides their clients.</summary>
+/// <param name="ProductCode">The product's code (PRODUCT_CODE): GetEntitlements and metering of license-model customers need it.</param>
+/// <param name="ContractModel">True for MARKETPLACE_MODEL=contract (access follows GetEntitlements); false for subscriptions (every feed while subscribed).</param>
+public sealed record LifecycleActionsOptions(string CertificateAuthorityArn, string ProductCode, bool ContractModel)
+{
+    /// <summary>The owner name the lifecycle function claims onboarding records under.</summary>
+    public const string ClaimOwner = "lifecycle";
+
+    /// <summary>Tag key on a subscriber's secret once access is revoked.</summary>
+    public const string StatusTag = "marketplace-feed:status";
+
+    public const string RevokedAtTag = "marketplace-feed:revoked-at";
+
+    public const string RevokedSerialTag = "marketplace-feed:revoked-certificate-serial";
+}

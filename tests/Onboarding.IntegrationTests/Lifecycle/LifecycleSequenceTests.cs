@@ -1,0 +1,185 @@
+using System.Text.Json.Nodes;
+using Onboarding.Aws.SecretsManager;
+using Onboarding.Core.Lifecycle;
+using Onboarding.Core.Metering;
+using Onboarding.Core.Onboarding;
+using Onboarding.Core.Subscribers;
+using Onboarding.IntegrationTests.Fixtures;
+using Onboarding.Lifecycle;
+
+namespace Onboarding.IntegrationTests.Lifecycle;
+
+/// <summary>Lifecycle event sequences from <c>events/</c> through the Lifecycle function, in order, shuffled and duplicated.</summary>
+[Collection(MotoCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class LifecycleSequenceTests(MotoFixture moto) : IAsyncLifetime
+{
+    private static readonly string[] SnsInOrder =
+    [
+        "sqs-sns-subscribe-success.json",
+        "sqs-sns-entitlement-updated.json",
+        "sqs-sns-unsubscribe-pending.json",
+        "sqs-sns-unsubscribe-success.json",
+    ];
+
+    private static readonly string[] EventBridgeInOrder =
+    [
+        "eventbridge-agreement-created.json",
+        "eventbridge-agreement-amended.json",
+        "eventbridge-license-updated.json",
+        "eventbridge-agreement-ended.json",
+        "eventbridge-license-deprovisioned.json",
+    ];
+
+    private LifecycleStack stack = null!;
+
+    public async Task InitializeAsync() => stack = await LifecycleStack.StartAsync(moto);
+
+    public async Task DisposeAsync() => await stack.DisposeAsync();
+
+    [Fact]
+    public async Task SnsNotificationsInOrder_EndWithEveryAclRemovedCertificateRevokedSecretAndRecordsMarked()
+    {
+        var (certificate, secretArn, principal) = await stack.OnboardAsync();
+        using var _ = certificate;
+        Assert.Equal(5, stack.AclsOf(principal).Count); // READ+DESCRIBE on two topics, READ on the group prefix
+
+        foreach (var name in SnsInOrder)
+        {
+            var response = await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record(name)));
+            Assert.Empty(response!.BatchItemFailures);
+        }
+
+        await AssertRevokedAsync(principal, OnboardingLifecycleActions.SerialOf(certificate), secretArn);
+        Assert.NotEmpty(stack.Marketplace.Billed); // final usage after unsubscribe-pending
+    }
+
+    [Fact]
+    public async Task SnsNotificationsReversedAndDuplicatedInOneBatch_EndTheSameWayWithOneRevocation()
+    {
+        var (certificate, secretArn, principal) = await stack.OnboardAsync();
+        using var _ = certificate;
+        JsonObject[] records = [.. SnsInOrder.Reverse().Concat(SnsInOrder).Select(LifecycleStack.Record)];
+        // Each SQS delivery of a duplicate has its own SQS message id; the SNS MessageId inside stays the same.
+        for (var i = 0; i < records.Length; i++)
+        {
+            records[i]["messageId"] = $"sqs-{i}";
+        }
+
+        var response = await stack.InvokeAsync(LifecycleStack.SqsEvent(records));
+        var again = await stack.InvokeAsync(LifecycleStack.SqsEvent(records));
+
+        Assert.Empty(response!.BatchItemFailures);
+        Assert.Empty(again!.BatchItemFailures);
+        await AssertRevokedAsync(principal, OnboardingLifecycleActions.SerialOf(certificate), secretArn);
+        // Each hour billed at most once however often final usage was requested.
+        Assert.Equal(stack.Marketplace.Billed.Count, stack.Marketplace.Billed.Distinct().Count());
+        Assert.Equal(stack.Marketplace.Billed.Count, stack.Marketplace.Billed.Select(b => (b.Customer, b.Dimension, b.Hour)).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task EventBridgeAgreementEvents_InAnyOrderWithDuplicates_RevokeOnceAndSendFinalUsage()
+    {
+        var (certificate, secretArn, principal) = await stack.OnboardAsync();
+        using var _ = certificate;
+
+        foreach (var name in EventBridgeInOrder.Reverse().Concat(EventBridgeInOrder))
+        {
+            Assert.Null(await stack.InvokeAsync(LifecycleStack.EventBridge(name)));
+        }
+
+        await AssertRevokedAsync(principal, OnboardingLifecycleActions.SerialOf(certificate), secretArn);
+        var billed = Assert.Single(stack.Marketplace.Billed.Select(b => b.Customer).Distinct());
+        Assert.Equal(LifecycleStack.License, billed);
+        Assert.All(stack.Ledger.Entries, e => Assert.Equal(LedgerStatus.Reported, e.Status));
+    }
+
+    [Fact]
+    public async Task ResubscribingAfterRevocation_StartsANewOnboardingWhoseAclsFollowLaterUpdates()
+    {
+        var (oldCertificate, _, oldPrincipal) = await stack.OnboardAsync();
+        using var _ = oldCertificate;
+        foreach (var name in SnsInOrder)
+        {
+            await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record(name)));
+        }
+
+        var restarted = await stack.Onboarding.GetAsync(stack.Customer.StableId);
+        Assert.Equal((OnboardingStep.TokenResolved, 2), (restarted!.Step, restarted.CertificateGeneration));
+        Assert.Null(restarted.CertificateArn);
+
+        // Marketplace: the buyer subscribes again (a later notification), then registers again through the landing page.
+        var resubscribe = LifecycleStack.Record("sqs-sns-subscribe-success.json");
+        resubscribe["messageId"] = "sqs-resubscribe";
+        var body = JsonNode.Parse((string)resubscribe["body"]!)!.AsObject();
+        body["MessageId"] = "sns-resubscribe";
+        body["Timestamp"] = "2026-11-23T15:25:00.000Z";
+        resubscribe["body"] = body.ToJsonString();
+        await stack.InvokeAsync(LifecycleStack.SqsEvent(resubscribe));
+        Assert.Equal(SubscriptionStatus.Active, (await stack.StateAsync())!.Status);
+        Assert.Empty(stack.AclsOf(oldPrincipal));
+
+        var (newCertificate, _, newPrincipal) = await stack.OnboardAsync(generation: 2);
+        using var __ = newCertificate;
+        var update = LifecycleStack.Record("sqs-sns-entitlement-updated.json");
+        var updateBody = JsonNode.Parse((string)update["body"]!)!.AsObject();
+        updateBody["MessageId"] = "sns-update-2";
+        updateBody["Timestamp"] = "2026-11-23T15:28:00.000Z";
+        update["body"] = updateBody.ToJsonString();
+        var response = await stack.InvokeAsync(LifecycleStack.SqsEvent(update));
+
+        Assert.Empty(response!.BatchItemFailures);
+        Assert.Equal(5, stack.AclsOf(newPrincipal).Count);
+        Assert.Empty(stack.AclsOf(oldPrincipal));
+        Assert.Equal(SubscriberStatus.Active, (await stack.Subscribers.GetAsync(stack.Customer.StableId))!.Value.Status);
+    }
+
+    [Fact]
+    public async Task NotificationsBeforeRegistration_OnlyRecordTheStateAndRegistrationFindsItActive()
+    {
+        var response = await stack.InvokeAsync(LifecycleStack.SqsEvent(
+            LifecycleStack.Record("sqs-sns-entitlement-updated.json"), LifecycleStack.Record("sqs-sns-subscribe-success.json")));
+
+        Assert.Empty(response!.BatchItemFailures);
+        Assert.Equal(SubscriptionStatus.Active, (await stack.StateAsync())!.Status);
+        Assert.Null(await stack.Onboarding.GetAsync(stack.Customer.StableId));
+        Assert.Empty(stack.Pca.Revoked);
+    }
+
+    [Fact]
+    public async Task BatchWithAnUnknownMessage_ReportsOnlyThatMessageForRedriveAndProcessesTheRest()
+    {
+        await stack.OnboardAsync();
+        var garbage = LifecycleStack.Record("sqs-sns-subscribe-success.json");
+        garbage["messageId"] = "sqs-garbage";
+        garbage["body"] = """{"Type":"Notification","MessageId":"x","Message":"{\"action\":\"renew-everything\"}","Timestamp":"2026-11-23T15:00:00Z"}""";
+
+        var response = await stack.InvokeAsync(LifecycleStack.SqsEvent(garbage, LifecycleStack.Record("sqs-sns-subscribe-success.json")));
+
+        Assert.Equal(["sqs-garbage"], response!.BatchItemFailures.Select(f => f.ItemIdentifier));
+        Assert.Equal(SubscriptionStatus.Active, (await stack.StateAsync())!.Status);
+    }
+
+    [Fact]
+    public async Task EventOfNeitherTrigger_FailsTheInvocationWithAClearError()
+    {
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() =>
+            stack.InvokeAsync(System.Text.Json.JsonDocument.Parse("""{"hello":"world"}""").RootElement));
+
+        Assert.Contains("SQS event", error.Message, StringComparison.Ordinal);
+    }
+
+    private async Task AssertRevokedAsync(Onboarding.Core.Certificates.KafkaPrincipal principal, string serial, string secretArn)
+    {
+        Assert.Empty(stack.AclsOf(principal));
+        Assert.Equal(5, stack.AclsOf(LifecycleStack.Neighbour).Count + 2); // the neighbour's three rules are untouched
+        Assert.Equal([serial], stack.Pca.Revoked);
+        var secret = await stack.Secrets.DescribeSecretAsync(new DescribeSecretRequest { SecretId = secretArn });
+        Assert.Contains(secret.Tags!, t => t.Key == LifecycleActionsOptions.StatusTag && t.Value == "revoked");
+        Assert.Contains(secret.Tags!, t => t.Key == LifecycleActionsOptions.RevokedSerialTag && t.Value == serial);
+        Assert.Equal(SubscriberStatus.Unsubscribed, (await stack.Subscribers.GetAsync(stack.Customer.StableId))!.Value.Status);
+        Assert.Equal(SubscriptionStatus.Ended, (await stack.StateAsync())!.Status);
+        var onboarding = await stack.Onboarding.GetAsync(stack.Customer.StableId);
+        Assert.Equal((OnboardingStep.TokenResolved, 2, null), (onboarding!.Step, onboarding.CertificateGeneration, onboarding.KafkaPrincipal));
+    }
+}

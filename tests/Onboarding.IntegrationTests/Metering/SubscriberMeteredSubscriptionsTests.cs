@@ -1,0 +1,64 @@
+using Amazon.DynamoDBv2;
+using Onboarding.Aws.DynamoDb;
+using Onboarding.Aws.Metering;
+using Onboarding.Core.Lifecycle;
+using Onboarding.Core.Onboarding;
+using Onboarding.Core.Subscribers;
+using Onboarding.IntegrationTests.Fixtures;
+
+namespace Onboarding.IntegrationTests.Metering;
+
+[Collection(MotoCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class SubscriberMeteredSubscriptionsTests(MotoFixture moto) : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
+    private static readonly SubscriberTableOptions Tables = new() { SubscribersTable = "subscribers", OnboardingTable = "onboarding" };
+    private const string License = "arn:aws:license-manager::111122223333:license:l-1";
+
+    private readonly AmazonDynamoDBClient dynamo = new(
+        MotoFixture.Credentials,
+        new AmazonDynamoDBConfig { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = MotoFixture.Region });
+
+    public async Task InitializeAsync()
+    {
+        await moto.ResetAsync();
+        await SubscriberTables.CreateAsync(dynamo, Tables);
+    }
+
+    public Task DisposeAsync()
+    {
+        dynamo.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task List_GivesSubscribersWithAccessOrEndedSinceWithTheirPlannedFeedsBilledByTheirOnboardedIdentity()
+    {
+        var subscribers = new DynamoDbSubscriberStore(dynamo, Tables);
+        var onboarding = new DynamoDbOnboardingStore(dynamo, Tables);
+        var active = CustomerIdentity.FromAccountAndLicense("444455556666", License);
+        var legacy = CustomerIdentity.FromCustomerIdentifier("cust-legacy", "prod-1");
+        var endedLongAgo = CustomerIdentity.FromCustomerIdentifier("cust-gone", "prod-1");
+        var registering = CustomerIdentity.FromCustomerIdentifier("cust-new", "prod-1");
+        await Save(subscribers, active, SubscriberStatus.Active, T0);
+        await subscribers.SaveEntitlementsAsync(new EntitlementSnapshot(active, [], ["quotes.us", "trades.us"], T0), 0);
+        await Save(subscribers, legacy, SubscriberStatus.Unsubscribed, T0.AddDays(2)); // ended after `since`
+        await onboarding.StartAsync(OnboardingMachine.Start(legacy, T0) with { Topics = ["bars.1m"] });
+        await Save(subscribers, endedLongAgo, SubscriberStatus.Unsubscribed, T0.AddHours(1));
+        await Save(subscribers, registering, SubscriberStatus.Registering, T0);
+
+        var listed = await new SubscriberMeteredSubscriptions(subscribers, onboarding, "prod-1").ListAsync(T0.AddDays(1), CancellationToken.None);
+
+        Assert.Equal(2, listed.Count);
+        var byLicense = Assert.Single(listed, s => s.Customer.LicenseArn == License);
+        Assert.Equal((new SubscriptionRef(null, "prod-1", "444455556666", License), "prod-1", (DateTimeOffset?)null), (byLicense.Customer, byLicense.ProductCode, byLicense.ActiveUntil));
+        Assert.Equal(["quotes.us", "trades.us"], byLicense.Feeds);
+        var byIdentifier = Assert.Single(listed, s => s.Customer.CustomerIdentifier == "cust-legacy");
+        Assert.Equal(["bars.1m"], byIdentifier.Feeds);
+        Assert.Equal(T0.AddDays(2), byIdentifier.ActiveUntil);
+    }
+
+    private static Task<long> Save(DynamoDbSubscriberStore store, CustomerIdentity customer, SubscriberStatus status, DateTimeOffset updated) =>
+        store.SaveAsync(new Subscriber(customer, "Co", "Contact", "c@example.com", null, status, T0, updated), 0);
+}
