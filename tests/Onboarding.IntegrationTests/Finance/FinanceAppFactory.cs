@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Onboarding.Api;
 using Onboarding.Api.Finance;
 using Onboarding.Aws.MeteringLedger;
 using Onboarding.Core.Metering;
@@ -11,12 +12,28 @@ using Onboarding.IntegrationTests.Fixtures;
 
 namespace Onboarding.IntegrationTests.Finance;
 
-/// <summary>The API (entry point named through a type of its assembly: the simulator has a Program too) with its ledger table on moto, a fixed clock and the given finance settings.</summary>
-internal sealed class FinanceAppFactory(MotoFixture moto, string? apiKey, bool underLambda = false) : WebApplicationFactory<FinanceOptions>
+/// <summary>The whole API with its ledger table on moto, a fixed clock and the given finance settings.</summary>
+internal sealed class FinanceAppFactory(MotoFixture moto, string? apiKey, bool underLambda = false) : WebApplicationFactory<ApiApp>
 {
     public const string Table = "ledger";
 
     public static readonly DateTimeOffset Now = new(2026, 11, 23, 9, 30, 0, TimeSpan.Zero);
+
+    private static readonly Dictionary<string, string> OnboardingSettings = new()
+    {
+        ["SUBSCRIBERS_TABLE"] = "subscribers",
+        ["ONBOARDING_TABLE"] = "onboarding",
+        ["CERTIFICATE_AUTHORITY_ARN"] = "arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/00000000-0000-0000-0000-000000000000",
+        ["SECRET_PREFIX"] = "marketplace-feed/subscribers/",
+        ["CERTIFICATE_ORGANIZATION"] = "Example Market Data, Inc.",
+        ["CERTIFICATE_ORGANIZATIONAL_UNIT"] = "Feed Subscribers",
+        ["KAFKA_BOOTSTRAP_SERVERS"] = "127.0.0.1:9",
+        ["KAFKA_BOOTSTRAP_SERVERS_PUBLIC"] = "b-1.feed.example.com:9194",
+        ["PRODUCT_CODE"] = "prod-feed",
+        ["MARKETPLACE_MODEL"] = "subscription",
+        ["FEED_TOPICS_BY_DIMENSION"] = """{"feed_hours":["quotes.us"]}""",
+        ["LOG_LEVEL"] = "Warning",
+    };
 
     public AmazonDynamoDBClient Dynamo { get; } = new(
         MotoFixture.Credentials,
@@ -28,6 +45,12 @@ internal sealed class FinanceAppFactory(MotoFixture moto, string? apiKey, bool u
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        // The onboarding part of the app validates its settings at start; the finance view never calls those services.
+        foreach (var (name, value) in OnboardingSettings)
+        {
+            builder.UseSetting(name, value);
+        }
+
         builder.UseSetting(FinanceOptions.LedgerTableVariable, Table);
         builder.UseSetting(FinanceOptions.ApiKeyVariable, apiKey ?? "");
         builder.UseSetting(FinanceOptions.LambdaRuntimeApiVariable, underLambda ? "127.0.0.1:9001" : "");
