@@ -24,6 +24,16 @@ public sealed partial class LifecycleFunction(LifecycleProcessor processor, ILog
         EventBridge,
     }
 
+    /// <summary>How long an invocation may work: until <see cref="DeadlineMargin"/> before Lambda's deadline, at least a second,
+    /// and never more than Lambda's 15-minute maximum (a deadline far in the future, as emulators send, would overflow the timer).</summary>
+    public static TimeSpan TimeBudget(TimeSpan remaining)
+    {
+        var budget = remaining - DeadlineMargin;
+        return budget < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1)
+            : budget > TimeSpan.FromMinutes(15) ? TimeSpan.FromMinutes(15)
+            : budget;
+    }
+
     /// <summary>SQS events have <c>Records</c> with <c>eventSource</c> "aws:sqs"; EventBridge events have <c>detail-type</c> and <c>source</c>.</summary>
     public static Trigger Classify(JsonElement input)
     {
@@ -50,8 +60,7 @@ public sealed partial class LifecycleFunction(LifecycleProcessor processor, ILog
     public async Task<SQSBatchResponse?> HandleAsync(JsonElement input, ILambdaContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var remaining = context.RemainingTime - DeadlineMargin;
-        using var deadline = new CancellationTokenSource(remaining > TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1));
+        using var deadline = new CancellationTokenSource(TimeBudget(context.RemainingTime));
         switch (Classify(input))
         {
             case Trigger.Sqs:
@@ -104,6 +113,11 @@ public sealed partial class LifecycleFunction(LifecycleProcessor processor, ILog
 
     private void Log(LifecycleOutcome outcome)
     {
+        if (outcome.Failure is NotificationRejectedException)
+        {
+            return; // logged with its reason when it was rejected; failing it is how it reaches the dead-letter queue
+        }
+
         if (outcome.Failure is { } failure)
         {
             LogFailed(logger, failure, outcome.MessageId, outcome.Event?.Kind.ToString(), outcome.Rejected);

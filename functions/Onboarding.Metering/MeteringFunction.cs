@@ -40,6 +40,16 @@ public sealed partial class MeteringFunction(
         return report;
     }
 
+    /// <summary>How long a run may work: until 5 s before Lambda's deadline, at least 5 s, at most Lambda's 15-minute maximum
+    /// (a deadline far in the future, as emulators send, would overflow the timer).</summary>
+    public static TimeSpan TimeBudget(TimeSpan remaining)
+    {
+        var budget = remaining - TimeSpan.FromSeconds(5);
+        return budget < TimeSpan.FromSeconds(5) ? TimeSpan.FromSeconds(5)
+            : budget > TimeSpan.FromMinutes(15) ? TimeSpan.FromMinutes(15)
+            : budget;
+    }
+
     /// <summary>The name of the metric the template's alarm watches, emitted without dimensions.</summary>
     public const string FailedRecordsMetric = "MeteringFailedRecords";
 

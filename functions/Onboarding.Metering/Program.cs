@@ -17,7 +17,7 @@ using var bootstrap = LambdaBootstrapBuilder.Create<ScheduledEvent>(
         async (trigger, context) =>
         {
             // Stop sending a little before Lambda's deadline: unsent entries stay Pending for the next run.
-            using var deadline = new CancellationTokenSource(context.RemainingTime > TimeSpan.FromSeconds(10) ? context.RemainingTime - TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(5));
+            using var deadline = new CancellationTokenSource(MeteringFunction.TimeBudget(context.RemainingTime));
             await function!.HandleAsync(trigger, deadline.Token);
         },
         new SourceGeneratorLambdaJsonSerializer<MeteringJsonContext>())

@@ -92,4 +92,18 @@ public sealed class LifecycleRuntimeTests(MotoFixture moto) : IAsyncLifetime
         Assert.Null(settings.KafkaAdminSecretArn);
         Assert.Equal("feed_hours", settings.Dimensions.DefaultDimension);
     }
+
+    [Theory]
+    [InlineData(60_000, 57_000)]
+    [InlineData(500, 1_000)]
+    [InlineData(9_999_999_999_999, 900_000)] // an emulator's far-future deadline must not overflow the timer
+    public void TimeBudget_StaysBetweenASecondAndLambdasMaximum(long remainingMs, long expectedMs)
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), LifecycleFunction.TimeBudget(TimeSpan.FromMilliseconds(remainingMs)));
+        using var timer = new CancellationTokenSource(LifecycleFunction.TimeBudget(TimeSpan.FromMilliseconds(remainingMs)));
+    }
+
+    [Fact]
+    public void MeteringTimeBudget_OfAFarFutureDeadline_IsLambdasMaximum() =>
+        Assert.Equal(TimeSpan.FromMinutes(15), Onboarding.Metering.MeteringFunction.TimeBudget(TimeSpan.FromDays(365)));
 }
