@@ -77,6 +77,8 @@ internal sealed class LocalStack(TextWriter log) : IAsyncDisposable
         var api = Track(ChildProcess.Start("api", "Onboarding.Api", FunctionEnvironment(new Dictionary<string, string>
         {
             ["FINANCE_API_KEY"] = FinanceApiKey,
+            // The mock cluster has no ACL API: the API keeps the ACL plan in memory and logs it.
+            ["KAFKA_ACLS"] = "in-memory",
         }), log, "--urls", ApiUrl.ToString().TrimEnd('/')));
         await api.WaitUntilAnswersAsync(new Uri(ApiUrl, "health"), cancellationToken);
 
