@@ -20,7 +20,7 @@ namespace Onboarding.LocalStack;
 /// poller that stands in for the MSK event source mapping, and the metering function behind a Runtime API
 /// emulator that a one-minute timer invokes with a scheduled event.
 /// </summary>
-internal sealed class LocalStack(TextWriter log) : IAsyncDisposable
+public sealed class LocalStack(TextWriter log) : IAsyncDisposable
 {
     public const string ProductCode = "sim-rtfeed-payg";
     public const string FinanceApiKey = "local-finance-key";
