@@ -20,7 +20,7 @@ namespace Onboarding.LocalStack;
 /// poller that stands in for the MSK event source mapping, and the metering function behind a Runtime API
 /// emulator that a one-minute timer invokes with a scheduled event.
 /// </summary>
-internal sealed class LocalStack(TextWriter log) : IAsyncDisposable
+public sealed class LocalStack(TextWriter log) : IAsyncDisposable
 {
     public const string ProductCode = "sim-rtfeed-payg";
     public const string FinanceApiKey = "local-finance-key";
@@ -77,6 +77,8 @@ internal sealed class LocalStack(TextWriter log) : IAsyncDisposable
         var api = Track(ChildProcess.Start("api", "Onboarding.Api", FunctionEnvironment(new Dictionary<string, string>
         {
             ["FINANCE_API_KEY"] = FinanceApiKey,
+            // The mock cluster has no ACL API: the API keeps the ACL plan in memory and logs it.
+            ["KAFKA_ACLS"] = "in-memory",
         }), log, "--urls", ApiUrl.ToString().TrimEnd('/')));
         await api.WaitUntilAnswersAsync(new Uri(ApiUrl, "health"), cancellationToken);
 

@@ -96,6 +96,13 @@ public static class OnboardingServices
         services.AddSingleton<IKafkaAclWriter>(sp =>
         {
             var configuration = sp.GetRequiredService<IConfiguration>();
+            if (configuration[InMemoryKafkaAclWriter.Variable] == InMemoryKafkaAclWriter.Value)
+            {
+                return configuration["AWS_LAMBDA_RUNTIME_API"] is { Length: > 0 }
+                    ? throw new InvalidOperationException($"{InMemoryKafkaAclWriter.Variable}={InMemoryKafkaAclWriter.Value} is for the local stack only; on AWS the ACLs must be written to MSK.")
+                    : new InMemoryKafkaAclWriter(sp.GetRequiredService<ILogger<InMemoryKafkaAclWriter>>());
+            }
+
             return new SecretKafkaAclWriter(
                 sp.GetRequiredService<IAmazonSecretsManager>(),
                 configuration[KafkaAdminOptions.BootstrapServersVariable] ?? string.Empty,

@@ -1,0 +1,79 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Confluent.Kafka;
+using Onboarding.IntegrationTests.OnboardingFlow;
+
+namespace Onboarding.IntegrationTests.LocalStackTests;
+
+/// <summary>
+/// README's first command, as a newcomer uses it: start the whole stack, subscribe a test customer through HTTP the
+/// way the simulator's Subscribe button does, register, download the credentials, and see enriched bars.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class LocalStackTests
+{
+    [Fact]
+    public async Task LocalStack_SubscribeRegisterAndDownload_ThenEnrichedBarsAreOnTheEnrichedTopic()
+    {
+        using var log = new StringWriter();
+        await using var stack = new Onboarding.LocalStack.LocalStack(TextWriter.Synchronized(log));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await stack.StartAsync(timeout.Token);
+
+        using var simulator = new HttpClient { BaseAddress = stack.SimulatorUrl };
+        using var minted = await simulator.PostAsJsonAsync("/_sim/tokens", new { customerIdentifier = "cust-acme", productCode = Onboarding.LocalStack.LocalStack.ProductCode });
+        Assert.True(minted.IsSuccessStatusCode, await minted.Content.ReadAsStringAsync());
+        var token = (await minted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+
+        using var buyer = new Buyer(new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = stack.ApiUrl });
+        using var landed = await buyer.LandAsync(token);
+        Assert.True(landed.IsSuccessStatusCode, await landed.Content.ReadAsStringAsync());
+        using var registered = await buyer.RegisterAsync(generate: true);
+        var quickStart = await registered.Content.ReadAsStringAsync();
+        Assert.True(registered.IsSuccessStatusCode, quickStart);
+        Assert.Contains("bars.1m.us.enriched", quickStart, StringComparison.Ordinal);
+
+        using var download = await buyer.Http.GetAsync("/credentials/download");
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        await using var zipStream = await download.Content.ReadAsStreamAsync();
+        using var zip = new ZipArchive(zipStream);
+        Assert.Contains(zip.Entries, e => e.FullName == "client.crt");
+        Assert.Contains(zip.Entries, e => e.FullName == "client.key");
+
+        var enriched = ReadEnriched(stack.Bootstrap, "bars.1m.us.enriched", atLeast: 10);
+        Assert.All(enriched, value =>
+        {
+            using var bar = JsonDocument.Parse(value);
+            Assert.True(bar.RootElement.TryGetProperty("%change", out _));
+            Assert.Contains(bar.RootElement.GetProperty("indicator").GetString(), new[] { "Bullish", "Bearish", "Neutral" });
+        });
+    }
+
+    /// <summary>Reads until <paramref name="atLeast"/> records arrived; bounded by attempts, not by the clock.</summary>
+    private static List<string> ReadEnriched(string bootstrap, string topic, int atLeast)
+    {
+        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = $"local-stack-test-{Guid.NewGuid():N}",
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+            FetchWaitMaxMs = 10,
+        }).Build();
+        consumer.Subscribe(topic);
+        var values = new List<string>();
+        for (var attempt = 0; values.Count < atLeast && attempt < 600; attempt++)
+        {
+            if (consumer.Consume(TimeSpan.FromSeconds(1)) is { } record)
+            {
+                values.Add(record.Message.Value);
+            }
+        }
+
+        consumer.Close();
+        Assert.True(values.Count >= atLeast, $"only {values.Count} enriched records arrived");
+        return values;
+    }
+}
