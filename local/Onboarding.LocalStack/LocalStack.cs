@@ -38,6 +38,7 @@ public sealed class LocalStack(TextWriter log) : IAsyncDisposable
     private MockKafkaCluster? kafka;
     private SampleProducer? producer;
     private RuntimeApiEmulator? meteringRuntime;
+    private RuntimeApiEmulator? lifecycleRuntime;
     private string caArn = "";
     private int replayed;
 
@@ -99,14 +100,28 @@ public sealed class LocalStack(TextWriter log) : IAsyncDisposable
             ["AWS_LAMBDA_FUNCTION_NAME"] = "local-metering",
         }), log));
 
+        log.WriteLine("Starting the lifecycle function behind a Runtime API emulator ...");
+        lifecycleRuntime = await RuntimeApiEmulator.StartAsync();
+        started.Add(lifecycleRuntime);
+        Track(ChildProcess.Start("lifecycle", "Onboarding.Lifecycle", FunctionEnvironment(new Dictionary<string, string>
+        {
+            ["AWS_LAMBDA_RUNTIME_API"] = lifecycleRuntime.RuntimeApi,
+            ["AWS_LAMBDA_FUNCTION_NAME"] = "local-lifecycle",
+            ["KAFKA_ACLS"] = "in-memory",
+        }), log));
+
         producer = new SampleProducer(kafka.BootstrapServers, RawTopics[0], TimeSpan.FromSeconds(1));
         replayed = await producer.ReplayAsync(cancellationToken);
     }
 
-    /// <summary>The live sample feed and the metering schedule (every minute here, hourly on AWS).</summary>
+    /// <summary>
+    /// The live sample feed, the subscription notifications (the SNS topic and SQS queue of AWS, polled from the
+    /// simulator every two seconds) and the metering schedule (every minute here, hourly on AWS).
+    /// </summary>
     public async Task RunUntilStoppedAsync(CancellationToken cancellationToken)
     {
         var live = producer!.RunLiveAsync(cancellationToken);
+        var notifications = ForwardNotificationsAsync(cancellationToken);
         using var schedule = new PeriodicTimer(TimeSpan.FromMinutes(1));
         try
         {
@@ -122,6 +137,63 @@ public sealed class LocalStack(TextWriter log) : IAsyncDisposable
         }
 
         await live;
+        await notifications;
+    }
+
+    /// <summary>Delivers each new simulator notification to the lifecycle function as a one-record SQS event.</summary>
+    private async Task ForwardNotificationsAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = SimulatorUrl };
+        using var poll = new PeriodicTimer(TimeSpan.FromSeconds(2));
+        long last = 0;
+        try
+        {
+            while (await poll.WaitForNextTickAsync(cancellationToken))
+            {
+                using var document = JsonDocument.Parse(await http.GetStringAsync($"/_sim/notifications?after={last}", cancellationToken));
+                foreach (var notification in document.RootElement.EnumerateArray())
+                {
+                    last = notification.GetProperty("sequence").GetInt64();
+                    var action = notification.GetProperty("action").GetString();
+                    var result = await lifecycleRuntime!.InvokeAsync(SqsEvent(notification.GetProperty("messageId").GetString()!, notification.GetProperty("body").GetString()!));
+                    log.WriteLine(result.Succeeded
+                        ? $"[stack] lifecycle handled {action}: {result.BodyText}"
+                        : $"[stack] lifecycle failed on {action}: {result.Error?.BodyText}");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C
+        }
+    }
+
+    private static string SqsEvent(string messageId, string body)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("Records");
+            json.WriteStartObject();
+            json.WriteString("messageId", messageId);
+            json.WriteString("receiptHandle", "local-" + messageId);
+            json.WriteString("body", body);
+            json.WriteStartObject("attributes");
+            json.WriteString("ApproximateReceiveCount", "1");
+            json.WriteString("SentTimestamp", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            json.WriteEndObject();
+            json.WriteStartObject("messageAttributes");
+            json.WriteEndObject();
+            json.WriteString("eventSource", "aws:sqs");
+            json.WriteString("eventSourceARN", "arn:aws:sqs:us-east-1:000000000000:local-marketplace-notifications");
+            json.WriteString("awsRegion", "us-east-1");
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     public string Summary() => $"""

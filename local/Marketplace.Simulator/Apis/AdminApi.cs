@@ -17,6 +17,8 @@ public static class AdminApi
         admin.MapGet("/usage", GetUsage);
         admin.MapPost("/tokens", MintToken);
         admin.MapPost("/reset", Reset);
+        admin.MapGet("/notifications", GetNotifications);
+        admin.MapPost("/unsubscribe", Unsubscribe);
         app.MapGet("/health", () => "ok");
         return app;
     }
@@ -58,6 +60,24 @@ public static class AdminApi
         }
     }
 
+    /// <summary>Subscription notifications (SNS envelopes) after a sequence number, oldest first.</summary>
+    public static Ok<List<SubscriptionNotification>> GetNotifications(MarketplaceState state, long? after) =>
+        TypedResults.Ok(state.NotificationsAfter(after ?? 0).ToList());
+
+    /// <summary>The buyer cancels the subscription: publishes unsubscribe-pending and unsubscribe-success.</summary>
+    public static Results<NoContent, BadRequest<string>> Unsubscribe(UnsubscribeRequest request, MarketplaceState state)
+    {
+        try
+        {
+            state.Unsubscribe(request.CustomerIdentifier, request.ProductCode);
+            return TypedResults.NoContent();
+        }
+        catch (MarketplaceError error)
+        {
+            return TypedResults.BadRequest(error.Message);
+        }
+    }
+
     /// <summary>Forgets recorded usage, minted tokens, page subscriptions and faults; the catalogue stays.</summary>
     public static NoContent Reset(MarketplaceState state)
     {
@@ -70,9 +90,13 @@ public sealed record MintTokenRequest(string CustomerIdentifier, string ProductC
 
 public sealed record MintedToken(string Token);
 
+public sealed record UnsubscribeRequest(string CustomerIdentifier, string ProductCode);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(SimulatorFaults))]
 [JsonSerializable(typeof(List<RecordedUsage>))]
 [JsonSerializable(typeof(MintTokenRequest))]
 [JsonSerializable(typeof(MintedToken))]
+[JsonSerializable(typeof(List<SubscriptionNotification>))]
+[JsonSerializable(typeof(UnsubscribeRequest))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

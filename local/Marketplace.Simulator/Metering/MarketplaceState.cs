@@ -41,6 +41,7 @@ public sealed class MarketplaceState(MarketplaceCatalogue catalogue, TimeProvide
     private readonly Dictionary<string, (string Customer, string Product, DateTimeOffset Expires)> minted = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Customer, string Product), string> subscriptionStates = [];
     private readonly Dictionary<(string Product, string Customer, string Dimension, DateTimeOffset Hour), RecordedUsage> ledger = [];
+    private readonly List<SubscriptionNotification> notifications = [];
     private SimulatorFaults faults = new();
 
     public MarketplaceCatalogue Catalogue => catalogue;
@@ -52,9 +53,36 @@ public sealed class MarketplaceState(MarketplaceCatalogue catalogue, TimeProvide
             minted.Clear();
             subscriptionStates.Clear();
             ledger.Clear();
+            notifications.Clear();
             faults = new SimulatorFaults();
         }
     }
+
+    /// <summary>The SNS subscription notifications Marketplace would have published, after a sequence number.</summary>
+    public IReadOnlyList<SubscriptionNotification> NotificationsAfter(long sequence)
+    {
+        lock (gate)
+        {
+            return [.. notifications.Where(n => n.Sequence > sequence)];
+        }
+    }
+
+    /// <summary>The buyer cancels: Marketplace publishes unsubscribe-pending, then unsubscribe-success.</summary>
+    public void Unsubscribe(string customerIdentifier, string productCode)
+    {
+        var customer = FindCustomer(customerIdentifier) ?? throw new MarketplaceError("InvalidParameterException", $"Unknown customer '{customerIdentifier}'.");
+        lock (gate)
+        {
+            subscriptionStates[(customerIdentifier, productCode)] = SubscriptionState.Unsubscribed;
+            Notify("unsubscribe-pending", customer, productCode);
+            Notify("unsubscribe-success", customer, productCode);
+        }
+    }
+
+    // Callers hold the lock.
+    private void Notify(string action, Customer customer, string productCode) =>
+        notifications.Add(SubscriptionNotification.Create(
+            notifications.Count + 1, action, customer.CustomerIdentifier, customer.AwsAccountId, productCode, LicenseArnOf(customer, productCode), clock.GetUtcNow()));
 
     public SimulatorFaults Faults
     {
@@ -127,8 +155,12 @@ public sealed class MarketplaceState(MarketplaceCatalogue catalogue, TimeProvide
                 }
 
                 (customerId, productCode) = (token.Customer, token.Product);
-                // The buyer pressed Subscribe: from now on Marketplace treats them as subscribed.
-                subscriptionStates[(customerId, productCode)] = SubscriptionState.Subscribed;
+                // The buyer pressed Subscribe: from now on Marketplace treats them as subscribed, and says so on SNS.
+                if (!subscriptionStates.TryGetValue((customerId, productCode), out var previous) || previous != SubscriptionState.Subscribed)
+                {
+                    subscriptionStates[(customerId, productCode)] = SubscriptionState.Subscribed;
+                    Notify("subscribe-success", FindCustomer(customerId)!, productCode);
+                }
             }
             else if (catalogue.Tokens.FirstOrDefault(t => t.Token == input.RegistrationToken) is { } fixedToken)
             {

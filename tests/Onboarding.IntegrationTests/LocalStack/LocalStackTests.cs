@@ -15,12 +15,24 @@ namespace Onboarding.IntegrationTests.LocalStackTests;
 public sealed class LocalStackTests
 {
     [Fact]
-    public async Task LocalStack_SubscribeRegisterAndDownload_ThenEnrichedBarsAreOnTheEnrichedTopic()
+    public async Task LocalStack_SubscribeRegisterAndDownload_ThenEnrichedBarsAreOnTheEnrichedTopic_AndLifecycleHearsTheSubscription()
     {
         using var log = new StringWriter();
-        await using var stack = new Onboarding.LocalStack.LocalStack(TextWriter.Synchronized(log));
+        // The synchronized writer locks on itself; reading under the same lock never races the stack's writers.
+        var output = TextWriter.Synchronized(log);
+        string Output()
+        {
+            lock (output)
+            {
+                return log.ToString();
+            }
+        }
+
+        await using var stack = new Onboarding.LocalStack.LocalStack(output);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         await stack.StartAsync(timeout.Token);
+        using var stop = new CancellationTokenSource();
+        var running = stack.RunUntilStoppedAsync(stop.Token);
 
         using var simulator = new HttpClient { BaseAddress = stack.SimulatorUrl };
         using var minted = await simulator.PostAsJsonAsync("/_sim/tokens", new { customerIdentifier = "cust-acme", productCode = Onboarding.LocalStack.LocalStack.ProductCode });
@@ -49,6 +61,16 @@ public sealed class LocalStackTests
             Assert.True(bar.RootElement.TryGetProperty("%change", out _));
             Assert.Contains(bar.RootElement.GetProperty("indicator").GetString(), new[] { "Bullish", "Bearish", "Neutral" });
         });
+
+        // Marketplace's subscribe-success reached the lifecycle function through the simulator's SNS feed.
+        for (var attempt = 0; attempt < 300 && !Output().Contains("lifecycle handled subscribe-success", StringComparison.Ordinal); attempt++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Contains("lifecycle handled subscribe-success", Output(), StringComparison.Ordinal);
+        await stop.CancelAsync();
+        await running;
     }
 
     /// <summary>Reads until <paramref name="atLeast"/> records arrived; bounded by attempts, not by the clock.</summary>

@@ -13,6 +13,7 @@ public sealed class EventModelTests
     [InlineData("apigw-post-landing-form.json", "POST", "prod")]
     [InlineData("apigw-stage-cookies.json", "GET", "prod")]
     [InlineData("apigw-get-binary.json", "GET", "$default")]
+    [InlineData("apigw-post-register.json", "POST", "$default")]
     public void ApiGatewaySampleEvents_ReadAsPayload20(string file, string method, string stage)
     {
         var request = JsonSerializer.Deserialize(SampleEvents.Read(file), Json.APIGatewayHttpApiV2ProxyRequest)!;
