@@ -419,7 +419,7 @@ public sealed class OnboardingService(
 
     private async Task<KeyStoredEvent> StoreGeneratedKeyAsync(OnboardingState state, CancellationToken cancellationToken)
     {
-        var key = GeneratedKey.Create(GeneratedKeyType.EcP256, CertificateSubject.For(state.Customer, options.Subject));
+        var key = GeneratedKey.Create(GeneratedKeyType.EcP256, CertificateSubject.For(state.Customer, options.Subject, state.CertificateGeneration));
         var name = state.Customer.SecretName(options.SecretPrefix);
         try
         {
@@ -452,7 +452,7 @@ public sealed class OnboardingService(
     private async Task<string> IssueCertificateAsync(OnboardingState state, CancellationToken cancellationToken)
     {
         var ca = await AuthorityAsync(cancellationToken);
-        var subject = CertificateSubject.For(state.Customer, options.Subject);
+        var subject = CertificateSubject.For(state.Customer, options.Subject, state.CertificateGeneration);
         var issued = await pca.IssueCertificateAsync(
             new IssueCertificateRequest
             {

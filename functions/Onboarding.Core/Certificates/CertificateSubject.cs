@@ -49,11 +49,21 @@ public sealed record CertificateSubject
 
     public string? OrganizationalUnit { get; }
 
-    public static CertificateSubject For(CustomerIdentity customer, CertificateSubjectOptions options)
+    /// <summary>
+    /// The subject of the customer's <paramref name="certificateGeneration"/>-th certificate. Generation 1 has
+    /// CN = the stable id; a certificate issued after a revocation (re-subscription) gets CN = <c>&lt;stable id&gt;.g&lt;n&gt;</c>.
+    /// MSK checks no revocation list and Kafka ACLs name the subject, so a new certificate with the old subject would
+    /// give the revoked certificate its access back.
+    /// </summary>
+    public static CertificateSubject For(CustomerIdentity customer, CertificateSubjectOptions options, int certificateGeneration = 1)
     {
         ArgumentNullException.ThrowIfNull(customer);
         ArgumentNullException.ThrowIfNull(options);
-        return Create(customer.StableId, options.Organization, options.OrganizationalUnit);
+        ArgumentOutOfRangeException.ThrowIfLessThan(certificateGeneration, 1);
+        var commonName = certificateGeneration == 1
+            ? customer.StableId
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{customer.StableId}.g{certificateGeneration}");
+        return Create(commonName, options.Organization, options.OrganizationalUnit);
     }
 
     /// <summary>Builds a subject from raw values; throws <see cref="ArgumentException"/> naming the bad attribute.</summary>

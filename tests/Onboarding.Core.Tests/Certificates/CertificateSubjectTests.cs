@@ -23,6 +23,21 @@ public sealed class CertificateSubjectTests
     }
 
     [Fact]
+    public void Subject_OfAReissuedCertificate_DiffersFromTheRevokedOnesSoItsAclsNeverCoverTheOldCertificate()
+    {
+        var options = new CertificateSubjectOptions { Organization = "Example Market Data" };
+
+        var first = CertificateSubject.For(Customer, options);
+        var second = CertificateSubject.For(Customer, options, certificateGeneration: 2);
+        var third = CertificateSubject.For(Customer, options, certificateGeneration: 3);
+
+        Assert.Equal(first, CertificateSubject.For(Customer, options, certificateGeneration: 1));
+        Assert.Equal($"{Customer.StableId}.g2", second.CommonName);
+        Assert.Equal(3, new[] { first, second, third }.Select(s => s.ToKafkaPrincipal().Value).Distinct().Count());
+        Assert.Throws<ArgumentOutOfRangeException>(() => CertificateSubject.For(Customer, options, certificateGeneration: 0));
+    }
+
+    [Fact]
     public void Subject_WithOrganizationalUnit_PutsItBetweenCnAndO()
     {
         var subject = CertificateSubject.For(Customer, new CertificateSubjectOptions { Organization = "Example", OrganizationalUnit = "Feeds" });
