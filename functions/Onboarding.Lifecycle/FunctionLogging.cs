@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Console;
 namespace Onboarding.Lifecycle;
 
 /// <summary>Structured JSON logs on stdout (one object per line; CloudWatch Logs indexes the fields), level from LOG_LEVEL.</summary>
-public static class FunctionLogging
+public static partial class FunctionLogging
 {
     public const string LogLevelVariable = "LOG_LEVEL";
 
@@ -17,4 +17,7 @@ public static class FunctionLogging
             options.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
             options.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false };
         }));
+
+    [LoggerMessage(LogLevel.Information, "{Message}")]
+    public static partial void LocalAcl(ILogger logger, string message);
 }

@@ -4,12 +4,14 @@ using Microsoft.Extensions.Logging;
 using Onboarding.Aws.AwsJson;
 using Onboarding.Aws.CertificateAuthority;
 using Onboarding.Aws.DynamoDb;
+using Onboarding.Aws.Kafka;
 using Onboarding.Aws.KafkaAcl;
 using Onboarding.Aws.Lifecycle;
 using Onboarding.Aws.Marketplace;
 using Onboarding.Aws.Metering;
 using Onboarding.Aws.MeteringLedger;
 using Onboarding.Aws.SecretsManager;
+using Onboarding.Core.Acl;
 using Onboarding.Core.Lifecycle;
 using Onboarding.Core.Metering;
 
@@ -28,7 +30,17 @@ public static class LifecycleComposition
         var aws = new AwsJsonClientOptions();
         var dynamo = new AmazonDynamoDBClient();
         var secrets = new AmazonSecretsManagerClient(aws);
-        var admin = KafkaAdminClientFactory.Create(await AdminOptionsAsync(settings, secrets, cancellationToken).ConfigureAwait(false));
+        IKafkaAclWriter acls;
+        if (InMemoryKafkaAclWriter.IsRequested(Environment.GetEnvironmentVariable))
+        {
+            var aclLog = logging.CreateLogger<InMemoryKafkaAclWriter>();
+            acls = new InMemoryKafkaAclWriter(message => FunctionLogging.LocalAcl(aclLog, message));
+        }
+        else
+        {
+            acls = new ConfluentKafkaAclWriter(KafkaAdminClientFactory.Create(await AdminOptionsAsync(settings, secrets, cancellationToken).ConfigureAwait(false)));
+        }
+
         var onboarding = new DynamoDbOnboardingStore(dynamo, settings.Tables);
         var subscribers = new DynamoDbSubscriberStore(dynamo, settings.Tables);
         var metering = new MeteringJob(
@@ -39,7 +51,7 @@ public static class LifecycleComposition
         var actions = new OnboardingLifecycleActions(
             onboarding,
             subscribers,
-            new ConfluentKafkaAclWriter(admin),
+            acls,
             new AmazonACMPCAClient(aws),
             secrets,
             new AmazonMarketplaceEntitlementServiceClient(aws),
@@ -63,11 +75,7 @@ public static class LifecycleComposition
             return new KafkaAdminOptions { BootstrapServers = settings.KafkaBootstrapServers };
         }
 
-        var secret = await secrets.GetSecretValueAsync(new GetSecretValueRequest { SecretId = arn }, cancellationToken).ConfigureAwait(false);
-        using var document = JsonDocument.Parse(secret.SecretString ?? "{}");
-        string Read(string name) => document.RootElement.TryGetProperty(name, out var value) && value.GetString() is { Length: > 0 } text
-            ? text
-            : throw new InvalidOperationException($"The Kafka admin secret {arn} lacks '{name}' (expected {{\"certificate\": PEM, \"privateKey\": PEM}}).");
-        return new KafkaAdminOptions { BootstrapServers = settings.KafkaBootstrapServers, CertificatePem = Read("certificate"), PrivateKeyPem = Read("privateKey") };
+        var certificate = await KafkaClientCertificate.LoadAsync(secrets, arn, cancellationToken).ConfigureAwait(false);
+        return new KafkaAdminOptions { BootstrapServers = settings.KafkaBootstrapServers, CertificatePem = certificate.CertificatePem, PrivateKeyPem = certificate.PrivateKeyPem };
     }
 }

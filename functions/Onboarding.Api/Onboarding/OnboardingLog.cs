@@ -40,4 +40,7 @@ internal static partial class OnboardingLog
 
     [LoggerMessage(12, LogLevel.Warning, "ACM PCA call retried after {ErrorCode} (attempt {Attempt}, waiting {Delay})")]
     public static partial void AwsRetry(ILogger logger, string errorCode, int attempt, TimeSpan delay);
+
+    [LoggerMessage(LogLevel.Information, "{Message}")]
+    public static partial void LocalAcl(ILogger logger, string message);
 }

@@ -96,11 +96,10 @@ public static class OnboardingServices
         services.AddSingleton<IKafkaAclWriter>(sp =>
         {
             var configuration = sp.GetRequiredService<IConfiguration>();
-            if (configuration[InMemoryKafkaAclWriter.Variable] == InMemoryKafkaAclWriter.Value)
+            if (InMemoryKafkaAclWriter.IsRequested(name => configuration[name]))
             {
-                return configuration["AWS_LAMBDA_RUNTIME_API"] is { Length: > 0 }
-                    ? throw new InvalidOperationException($"{InMemoryKafkaAclWriter.Variable}={InMemoryKafkaAclWriter.Value} is for the local stack only; on AWS the ACLs must be written to MSK.")
-                    : new InMemoryKafkaAclWriter(sp.GetRequiredService<ILogger<InMemoryKafkaAclWriter>>());
+                var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger<InMemoryKafkaAclWriter>();
+                return new InMemoryKafkaAclWriter(message => OnboardingLog.LocalAcl(logger, message));
             }
 
             return new SecretKafkaAclWriter(

@@ -48,15 +48,4 @@ public sealed record CredentialsSecret
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CredentialsSecret))]
-[JsonSerializable(typeof(KafkaAdminSecret))]
 internal sealed partial class CredentialsSecretJsonContext : JsonSerializerContext;
-
-/// <summary>The provider's admin client certificate (KAFKA_ADMIN_SECRET_ARN): <c>{"certificate": PEM chain, "privateKey": PKCS#8 PEM}</c>.</summary>
-internal sealed record KafkaAdminSecret
-{
-    [JsonPropertyName("certificate")]
-    public string? Certificate { get; init; }
-
-    [JsonPropertyName("privateKey")]
-    public string? PrivateKey { get; init; }
-}

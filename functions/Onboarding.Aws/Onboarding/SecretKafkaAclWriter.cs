@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Onboarding.Aws.Kafka;
 using Onboarding.Aws.KafkaAcl;
 using Onboarding.Aws.SecretsManager;
 using Onboarding.Core.Acl;
@@ -41,21 +41,15 @@ public sealed class SecretKafkaAclWriter(IAmazonSecretsManager secrets, string b
         {
             if (writer is null)
             {
-                string? certificate = null, privateKey = null;
-                if (!string.IsNullOrWhiteSpace(adminSecretArn))
-                {
-                    var value = await secrets.GetSecretValueAsync(new GetSecretValueRequest { SecretId = adminSecretArn }, cancellationToken);
-                    var parsed = JsonSerializer.Deserialize(value.SecretString ?? "{}", CredentialsSecretJsonContext.Default.KafkaAdminSecret)
-                        ?? throw new InvalidOperationException($"The Kafka admin secret {adminSecretArn} is empty.");
-                    certificate = parsed.Certificate;
-                    privateKey = parsed.PrivateKey;
-                }
+                var certificate = string.IsNullOrWhiteSpace(adminSecretArn)
+                    ? null
+                    : await KafkaClientCertificate.LoadAsync(secrets, adminSecretArn, cancellationToken);
 
                 admin = KafkaAdminClientFactory.Create(new KafkaAdminOptions
                 {
                     BootstrapServers = bootstrapServers,
-                    CertificatePem = certificate,
-                    PrivateKeyPem = privateKey,
+                    CertificatePem = certificate?.CertificatePem,
+                    PrivateKeyPem = certificate?.PrivateKeyPem,
                 });
                 writer = new ConfluentKafkaAclWriter(admin);
             }

@@ -15,7 +15,7 @@ namespace Onboarding.IntegrationTests.LocalStackTests;
 public sealed class LocalStackTests
 {
     [Fact]
-    public async Task LocalStack_SubscribeRegisterAndDownload_ThenEnrichedBarsAreOnTheEnrichedTopic_AndLifecycleHearsTheSubscription()
+    public async Task LocalStack_SubscribeRegisterAndDownload_ThenEnrichedBarsAreOnTheEnrichedTopic_AndLifecycleFollowsSubscribeAndCancel()
     {
         using var log = new StringWriter();
         // The synchronized writer locks on itself; reading under the same lock never races the stack's writers.
@@ -68,10 +68,25 @@ public sealed class LocalStackTests
             await Task.Delay(100);
         }
 
-        Assert.Contains("lifecycle handled subscribe-success", Output(), StringComparison.Ordinal);
+        Assert.True(Output().Contains("lifecycle handled subscribe-success", StringComparison.Ordinal), LifecycleLines(Output()));
+
+        // The buyer cancels: unsubscribe-pending and unsubscribe-success reach the lifecycle function, which revokes.
+        using var cancelled = await simulator.PostAsJsonAsync("/_sim/unsubscribe", new { customerIdentifier = "cust-acme", productCode = Onboarding.LocalStack.LocalStack.ProductCode });
+        Assert.True(cancelled.IsSuccessStatusCode, await cancelled.Content.ReadAsStringAsync());
+        for (var attempt = 0; attempt < 600 && !Output().Contains("lifecycle handled unsubscribe-success", StringComparison.Ordinal)
+                                             && !Output().Contains("lifecycle failed", StringComparison.Ordinal); attempt++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(Output().Contains("lifecycle handled unsubscribe-success", StringComparison.Ordinal), LifecycleLines(Output()));
+        Assert.DoesNotContain("lifecycle failed", Output(), StringComparison.Ordinal);
         await stop.CancelAsync();
         await running;
     }
+
+    private static string LifecycleLines(string output) =>
+        string.Join('\n', output.Split('\n').Where(l => l.Contains("lifecycle", StringComparison.Ordinal)).TakeLast(20));
 
     /// <summary>Reads until <paramref name="atLeast"/> records arrived; bounded by attempts, not by the clock.</summary>
     private static List<string> ReadEnriched(string bootstrap, string topic, int atLeast)

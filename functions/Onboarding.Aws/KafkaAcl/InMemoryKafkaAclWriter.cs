@@ -1,19 +1,35 @@
 using Onboarding.Core.Acl;
 using Onboarding.Core.Certificates;
 
-namespace Onboarding.Api.Onboarding;
+namespace Onboarding.Aws.KafkaAcl;
 
 /// <summary>
 /// The local stack's stand-in for the cluster's ACLs (<c>KAFKA_ACLS=in-memory</c>): librdkafka's mock cluster has
-/// no ACL API, so the plan is kept in memory and logged rule by rule. Refused under Lambda, where ACLs must be real.
+/// no ACL API, so each process keeps its plan in memory and reports every rule it adds or removes. Refused under
+/// AWS Lambda, where the ACLs must be real.
 /// </summary>
-internal sealed partial class InMemoryKafkaAclWriter(ILogger<InMemoryKafkaAclWriter> logger) : IKafkaAclWriter
+public sealed class InMemoryKafkaAclWriter(Action<string> report) : IKafkaAclWriter
 {
     public const string Variable = "KAFKA_ACLS";
     public const string Value = "in-memory";
 
     private readonly Lock gate = new();
     private readonly HashSet<AclRule> rules = [];
+
+    /// <summary>True when the local stack asked for in-memory ACLs; throws if that is asked for inside Lambda.</summary>
+    public static bool IsRequested(Func<string, string?> variable)
+    {
+        ArgumentNullException.ThrowIfNull(variable);
+        if (variable(Variable) != Value)
+        {
+            return false;
+        }
+
+        // LAMBDA_TASK_ROOT is set by AWS Lambda for every runtime, and not by the local stack's Runtime API emulator.
+        return variable("LAMBDA_TASK_ROOT") is { Length: > 0 }
+            ? throw new InvalidOperationException($"{Variable}={Value} is for the local stack only; on AWS the ACLs must be written to MSK.")
+            : true;
+    }
 
     public Task<IReadOnlyList<AclRule>> DescribeAsync(KafkaPrincipal principal, CancellationToken cancellationToken = default)
     {
@@ -31,22 +47,16 @@ internal sealed partial class InMemoryKafkaAclWriter(ILogger<InMemoryKafkaAclWri
             foreach (var rule in change.Additions)
             {
                 rules.Add(rule);
-                Added(logger, rule.ToString());
+                report($"Local ACL added (the mock cluster enforces none): {rule}");
             }
 
             foreach (var rule in change.Removals)
             {
                 rules.Remove(rule);
-                Removed(logger, rule.ToString());
+                report($"Local ACL removed: {rule}");
             }
         }
 
         return Task.CompletedTask;
     }
-
-    [LoggerMessage(LogLevel.Information, "Local ACL added (not enforced by the mock cluster): {Rule}")]
-    private static partial void Added(ILogger logger, string rule);
-
-    [LoggerMessage(LogLevel.Information, "Local ACL removed: {Rule}")]
-    private static partial void Removed(ILogger logger, string rule);
 }
