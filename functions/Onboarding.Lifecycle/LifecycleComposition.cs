@@ -63,9 +63,18 @@ public static class LifecycleComposition
         var processor = new LifecycleProcessor(
             new DynamoDbSubscriptionStateStore(dynamo, settings.Tables),
             actions,
-            new RedriveRejectedNotifications(logging.CreateLogger<RedriveRejectedNotifications>()));
+            RejectedNotifications(logging));
         return new LifecycleFunction(processor, logging.CreateLogger<LifecycleFunction>());
     }
+
+    /// <summary>
+    /// With NOTIFICATIONS_DLQ_URL (the template sets it) a malformed notification goes to the dead-letter queue at once,
+    /// with its reason; without it (local stack) it is logged and failed, so the queue's redrive moves it eventually.
+    /// </summary>
+    private static IRejectedNotifications RejectedNotifications(ILoggerFactory logging) =>
+        Environment.GetEnvironmentVariable(SqsDeadLetterNotifications.QueueUrlVariable) is { Length: > 0 } queueUrl
+            ? new SqsDeadLetterNotifications(new Amazon.SQS.AmazonSQSClient(), queueUrl)
+            : new RedriveRejectedNotifications(logging.CreateLogger<RedriveRejectedNotifications>());
 
     /// <summary>The admin client's certificate from its secret (<c>{"certificate": PEM, "privateKey": PEM}</c>); plaintext without one (local stack).</summary>
     private static async Task<KafkaAdminOptions> AdminOptionsAsync(LifecycleSettings settings, IAmazonSecretsManager secrets, CancellationToken cancellationToken)
