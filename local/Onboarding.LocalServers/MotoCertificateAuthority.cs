@@ -14,7 +14,8 @@ namespace Onboarding.LocalServers;
 /// </summary>
 public static class MotoCertificateAuthority
 {
-    public static async Task<string> CreateActiveRootAsync(Uri motoEndpoint, string commonName, CancellationToken cancellationToken = default)
+    /// <summary>Creates and activates a root CA; returns its ARN and its certificate (PEM), the chain's trust anchor.</summary>
+    public static async Task<(string Arn, string CertificatePem)> CreateActiveRootAsync(Uri motoEndpoint, string commonName, CancellationToken cancellationToken = default)
     {
         var options = new AwsJsonClientOptions
         {
@@ -56,7 +57,7 @@ public static class MotoCertificateAuthority
             ["CertificateAuthorityArn"] = caArn,
             ["Certificate"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(root.Certificate!)),
         }).ConfigureAwait(false);
-        return caArn;
+        return (caArn, root.Certificate!);
     }
 }
 

@@ -53,7 +53,7 @@ public sealed class LocalStack(TextWriter log) : IAsyncDisposable
         log.WriteLine("Starting moto_server (DynamoDB, ACM PCA, Secrets Manager) ...");
         moto = await MotoServer.StartAsync(cancellationToken);
         await CreateTablesAsync(moto.Endpoint, cancellationToken);
-        caArn = await MotoCertificateAuthority.CreateActiveRootAsync(moto.Endpoint, "Local market-data feed CA", cancellationToken);
+        (caArn, _) = await MotoCertificateAuthority.CreateActiveRootAsync(moto.Endpoint, "Local market-data feed CA", cancellationToken);
 
         log.WriteLine("Starting the mock Kafka cluster ...");
         Librdkafka.EnsureLoaded();

@@ -1,3 +1,4 @@
+using Onboarding.LocalServers;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -150,29 +151,9 @@ public sealed class AcmPcaTests(MotoFixture moto) : IAsyncLifetime
         return (await pca.GetCertificateAsync(new() { CertificateAuthorityArn = caArn, CertificateArn = issued.CertificateArn })).Certificate!;
     }
 
-    /// <summary>The real activation flow: the CA's own CSR, issued with the root template, imported back.</summary>
-    private async Task<string> CreateActiveRootCaAsync()
-    {
-        var created = await MotoRaw.CallAsync(moto, AwsJsonService.AcmPca, "CreateCertificateAuthority", NewCaRequest());
-        var caArn = (string)created["CertificateAuthorityArn"]!;
-        var caCsr = await MotoRaw.CallAsync(moto, AwsJsonService.AcmPca, "GetCertificateAuthorityCsr", new JsonObject { ["CertificateAuthorityArn"] = caArn });
-
-        var rootIssued = await pca.IssueCertificateAsync(new IssueCertificateRequest
-        {
-            CertificateAuthorityArn = caArn,
-            Csr = new MemoryStream(Encoding.ASCII.GetBytes((string)caCsr["Csr"]!)),
-            SigningAlgorithm = SigningAlgorithm.SHA256WITHRSA,
-            TemplateArn = CertificateTemplates.RootCACertificate,
-            Validity = new Validity { Type = ValidityPeriodType.YEARS, Value = 10 },
-        });
-        var root = await pca.GetCertificateAsync(new() { CertificateAuthorityArn = caArn, CertificateArn = rootIssued.CertificateArn });
-        await MotoRaw.CallAsync(moto, AwsJsonService.AcmPca, "ImportCertificateAuthorityCertificate", new JsonObject
-        {
-            ["CertificateAuthorityArn"] = caArn,
-            ["Certificate"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(root.Certificate!)),
-        });
-        return caArn;
-    }
+    /// <summary>The real activation flow (the CA's own CSR, issued with the root template, imported back), shared with the local stack.</summary>
+    private async Task<string> CreateActiveRootCaAsync() =>
+        (await MotoCertificateAuthority.CreateActiveRootAsync(moto.Endpoint, "Onboarding Test Root CA")).Arn;
 
     private static JsonObject NewCaRequest() => new()
     {

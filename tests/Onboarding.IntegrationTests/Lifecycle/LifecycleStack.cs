@@ -1,3 +1,4 @@
+using Onboarding.LocalServers;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -167,37 +168,8 @@ internal sealed class LifecycleStack : IAsyncDisposable
         await Task.CompletedTask;
     }
 
-    private async Task<string> CreateActiveRootCaAsync()
-    {
-        var created = await MotoRaw.CallAsync(moto, AwsJsonService.AcmPca, "CreateCertificateAuthority", new JsonObject
-        {
-            ["CertificateAuthorityType"] = "ROOT",
-            ["IdempotencyToken"] = Guid.NewGuid().ToString("N"),
-            ["CertificateAuthorityConfiguration"] = new JsonObject
-            {
-                ["KeyAlgorithm"] = "RSA_2048",
-                ["SigningAlgorithm"] = "SHA256WITHRSA",
-                ["Subject"] = new JsonObject { ["CommonName"] = "Lifecycle Test Root CA", ["Organization"] = "Test" },
-            },
-        });
-        var caArn = (string)created["CertificateAuthorityArn"]!;
-        var caCsr = await MotoRaw.CallAsync(moto, AwsJsonService.AcmPca, "GetCertificateAuthorityCsr", new JsonObject { ["CertificateAuthorityArn"] = caArn });
-        var rootIssued = await Pca.IssueCertificateAsync(new IssueCertificateRequest
-        {
-            CertificateAuthorityArn = caArn,
-            Csr = new MemoryStream(Encoding.ASCII.GetBytes((string)caCsr["Csr"]!)),
-            SigningAlgorithm = SigningAlgorithm.SHA256WITHRSA,
-            TemplateArn = CertificateTemplates.RootCACertificate,
-            Validity = new Validity { Type = ValidityPeriodType.YEARS, Value = 10 },
-        });
-        var root = await Pca.GetCertificateAsync(new() { CertificateAuthorityArn = caArn, CertificateArn = rootIssued.CertificateArn });
-        await MotoRaw.CallAsync(moto, AwsJsonService.AcmPca, "ImportCertificateAuthorityCertificate", new JsonObject
-        {
-            ["CertificateAuthorityArn"] = caArn,
-            ["Certificate"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(root.Certificate!)),
-        });
-        return caArn;
-    }
+    private async Task<string> CreateActiveRootCaAsync() =>
+        (await MotoCertificateAuthority.CreateActiveRootAsync(moto.Endpoint, "Lifecycle Test Root CA")).Arn;
 
     internal sealed class RecordingAcmPca(IAmazonACMPCA inner) : IAmazonACMPCA
     {

@@ -1,3 +1,4 @@
+using Onboarding.LocalServers;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -193,39 +194,8 @@ public sealed class OnboardingApp : WebApplicationFactory<ApiApp>
         });
     }
 
-    /// <summary>The real activation flow on moto: the CA's CSR issued with the root template and imported back.</summary>
-    private static async Task<(string Arn, string CertificatePem)> CreateActiveRootCaAsync(MotoFixture moto)
-    {
-        var pca = new AmazonACMPCAClient(MotoRaw.Options(moto));
-        var created = await MotoRaw.CallAsync(moto, AwsJsonService.AcmPca, "CreateCertificateAuthority", new JsonObject
-        {
-            ["CertificateAuthorityType"] = "ROOT",
-            ["IdempotencyToken"] = Guid.NewGuid().ToString("N"),
-            ["CertificateAuthorityConfiguration"] = new JsonObject
-            {
-                ["KeyAlgorithm"] = "RSA_2048",
-                ["SigningAlgorithm"] = "SHA256WITHRSA",
-                ["Subject"] = new JsonObject { ["CommonName"] = "Feed Subscribers Test Root CA", ["Organization"] = "Example Market Data" },
-            },
-        });
-        var caArn = (string)created["CertificateAuthorityArn"]!;
-        var caCsr = await MotoRaw.CallAsync(moto, AwsJsonService.AcmPca, "GetCertificateAuthorityCsr", new JsonObject { ["CertificateAuthorityArn"] = caArn });
-        var rootIssued = await pca.IssueCertificateAsync(new IssueCertificateRequest
-        {
-            CertificateAuthorityArn = caArn,
-            Csr = new MemoryStream(Encoding.ASCII.GetBytes((string)caCsr["Csr"]!)),
-            SigningAlgorithm = SigningAlgorithm.SHA256WITHRSA,
-            TemplateArn = CertificateTemplates.RootCACertificate,
-            Validity = new Validity { Type = ValidityPeriodType.YEARS, Value = 10 },
-        });
-        var root = await pca.GetCertificateAsync(new() { CertificateAuthorityArn = caArn, CertificateArn = rootIssued.CertificateArn });
-        await MotoRaw.CallAsync(moto, AwsJsonService.AcmPca, "ImportCertificateAuthorityCertificate", new JsonObject
-        {
-            ["CertificateAuthorityArn"] = caArn,
-            ["Certificate"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(root.Certificate!)),
-        });
-        return (caArn, root.Certificate!);
-    }
+    private static Task<(string Arn, string CertificatePem)> CreateActiveRootCaAsync(MotoFixture moto) =>
+        MotoCertificateAuthority.CreateActiveRootAsync(moto.Endpoint, "Feed Subscribers Test Root CA");
 
     public static string EcCsr(string subject = "CN=feed-client", ECCurve? curve = null)
     {
