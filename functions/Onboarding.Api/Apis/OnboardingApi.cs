@@ -156,7 +156,7 @@ public static class OnboardingApi
 
         var state = outcome.State!;
         var generated = state.KeyChoice == KeyChoice.GenerateKey;
-        var stillDownloadable = generated && !await onboarding.IsKeyHandedOutAsync(customer, cancellationToken);
+        var stillDownloadable = generated && !await onboarding.IsKeyHandedOutAsync(state, cancellationToken);
         NoStore(context);
         return OnboardingPages.QuickStart(onboarding.Options.ProductName, QuickStart(onboarding, state, generated), stillDownloadable);
     }

@@ -170,8 +170,14 @@ public sealed class OnboardingService(
             _ => new FlowOutcome(FlowStatus.InProgress, state),
         };
 
-    public async Task<bool> IsKeyHandedOutAsync(CustomerIdentity customer, CancellationToken cancellationToken) =>
-        await landing.IsKeyHandedOutAsync(customer.StableId, cancellationToken);
+    public async Task<bool> IsKeyHandedOutAsync(OnboardingState state, CancellationToken cancellationToken) =>
+        await landing.IsKeyHandedOutAsync(HandOutKey(state), cancellationToken);
+
+    /// <summary>A generated key is handed out once per certificate generation: a re-subscription's new key once more.</summary>
+    private static string HandOutKey(OnboardingState state) =>
+        state.CertificateGeneration == 1
+            ? state.CustomerId
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{state.CustomerId}#g{state.CertificateGeneration}");
 
     /// <summary>
     /// The certificate, chain and, on the first download of a generated key only, the private key. The hand-out is
@@ -186,7 +192,7 @@ public sealed class OnboardingService(
 
         var secret = await ReadSecretAsync(state.SecretArn, cancellationToken);
         var includeKey = state.KeyChoice == KeyChoice.GenerateKey && secret.PrivateKey is not null
-            && await landing.TryMarkKeyHandedOutAsync(state.CustomerId, clock.GetUtcNow(), cancellationToken);
+            && await landing.TryMarkKeyHandedOutAsync(HandOutKey(state), clock.GetUtcNow(), cancellationToken);
         OnboardingLog.Downloaded(logger, state.CustomerId, includeKey);
         return new CredentialsBundle(
             secret.Certificate ?? throw new InvalidOperationException($"The secret of {state.CustomerId} holds no certificate."),
@@ -429,7 +435,7 @@ public sealed class OnboardingService(
                     Name = name,
                     ClientRequestToken = state.SecretRequestToken,
                     Description = $"Marketplace feed credentials of {state.CustomerId}",
-                    SecretString = new CredentialsSecret { CustomerId = state.CustomerId, PrivateKey = key.PrivateKeyPem, Csr = key.CsrPem }.ToJson(),
+                    SecretString = new CredentialsSecret { CustomerId = state.CustomerId, PrivateKey = key.PrivateKeyPem, Csr = key.CsrPem, Generation = state.CertificateGeneration }.ToJson(),
                     Tags = Tags(state.Customer),
                 },
                 cancellationToken);
@@ -440,6 +446,20 @@ public sealed class OnboardingService(
             // An earlier attempt stored a key and stopped before recording it: use that key, never a second one.
             var existing = await secrets.GetSecretValueAsync(new GetSecretValueRequest { SecretId = name }, cancellationToken);
             var stored = CredentialsSecret.Parse(existing.SecretString);
+            if (stored.CustomerId == state.CustomerId && stored.GenerationOrFirst < state.CertificateGeneration)
+            {
+                // A re-subscription after revocation: the old key belongs to the revoked certificate; replace it.
+                var replaced = await secrets.PutSecretValueAsync(
+                    new PutSecretValueRequest
+                    {
+                        SecretId = name,
+                        ClientRequestToken = state.SecretRequestToken,
+                        SecretString = new CredentialsSecret { CustomerId = state.CustomerId, PrivateKey = key.PrivateKeyPem, Csr = key.CsrPem, Generation = state.CertificateGeneration }.ToJson(),
+                    },
+                    cancellationToken);
+                return new KeyStoredEvent(replaced.ARN ?? existing.ARN!, key.CsrPem);
+            }
+
             if (stored.PrivateKey is null || stored.Csr is null || stored.CustomerId != state.CustomerId)
             {
                 throw new InvalidOperationException($"Secret {name} exists but does not hold the generated key of {state.CustomerId}.", ex);
@@ -487,6 +507,7 @@ public sealed class OnboardingService(
             CertificateArn = state.CertificateArn,
             Certificate = certificate.Certificate,
             CertificateChain = chain,
+            Generation = state.CertificateGeneration,
         };
 
         if (state.SecretArn is { } keySecret)

@@ -32,6 +32,12 @@ public sealed record CredentialsSecret
     [JsonPropertyName("csr")]
     public string? Csr { get; init; }
 
+    /// <summary>Which certificate generation the key and certificate belong to (absent in secrets of generation 1).</summary>
+    [JsonPropertyName("generation")]
+    public int? Generation { get; init; }
+
+    public int GenerationOrFirst => Generation ?? 1;
+
     public string ToJson() => JsonSerializer.Serialize(this, CredentialsSecretJsonContext.Default.CredentialsSecret);
 
     public static CredentialsSecret Parse(string? json) =>
