@@ -40,6 +40,9 @@ public sealed class SubscribeToQuickStartTests(MotoFixture moto)
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
         var context = await browser.NewContextAsync(new() { AcceptDownloads = true, ViewportSize = new() { Width = 1100, Height = 900 } });
+        // A generous bound, not a speed check: on two busy cores the first request to a fresh app (JIT, moto) can be slow.
+        context.SetDefaultTimeout(120_000);
+        context.SetDefaultNavigationTimeout(120_000);
         var page = await context.NewPageAsync();
 
         await page.GotoAsync(simulatorUrl.ToString());

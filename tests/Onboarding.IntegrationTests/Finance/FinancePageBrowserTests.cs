@@ -36,6 +36,9 @@ public sealed class FinancePageBrowserTests(MotoFixture moto) : IAsyncLifetime
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { AcceptDownloads = true, ViewportSize = new() { Width = 1280, Height = 900 } });
+        // A generous bound, not a speed check: on two busy cores the first request to a fresh app (JIT, moto) can be slow.
+        context.SetDefaultTimeout(120_000);
+        context.SetDefaultNavigationTimeout(120_000);
         var page = await context.NewPageAsync();
 
         await page.GotoAsync($"{address}/finance/billing");

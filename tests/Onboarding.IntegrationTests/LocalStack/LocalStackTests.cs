@@ -11,6 +11,9 @@ namespace Onboarding.IntegrationTests.LocalStackTests;
 /// README's first command, as a newcomer uses it: start the whole stack, subscribe a test customer through HTTP the
 /// way the simulator's Subscribe button does, register, download the credentials, and see enriched bars.
 /// </summary>
+// In the moto collection (though it starts servers of its own) so that its five processes never run beside the
+// browser tests, which share the two cores.
+[Collection(Fixtures.MotoCollection.Name)]
 [Trait("Category", "Integration")]
 public sealed class LocalStackTests
 {
