@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Onboarding.Core.Enrichment;
+using Onboarding.Core.Observability;
 using Onboarding.Lambda.Events;
 
 namespace Onboarding.Enrichment;
@@ -22,6 +23,7 @@ public sealed partial class EnrichmentHandler(
     TextWriter? metrics = null)
 {
     private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly EmbeddedMetrics? emf = metrics is null ? null : new EmbeddedMetrics(metrics, EmbeddedMetrics.DefaultNamespace, TimeProvider.System) { Service = "enrichment" };
     private readonly EnrichmentBatch batch = new(options);
     private readonly List<OutgoingRecord> output = [];
     private readonly Dictionary<string, byte[]> keys = new(StringComparer.Ordinal);
@@ -54,10 +56,14 @@ public sealed partial class EnrichmentHandler(
             var result = new EnrichmentResult(batch.Count, output.Count - deadLettered, deadLettered, changed.Count - stale, stale);
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             LogBatch(logger, result.Records, result.Enriched, result.DeadLettered, result.ReferencesStored, result.StaleReferences, elapsedMs);
-            if (metrics is not null)
-            {
-                EnrichmentMetrics.Write(metrics, result, elapsedMs);
-            }
+            emf?.Emit(
+            [
+                new Metric("Records", result.Records),
+                new Metric("Enriched", result.Enriched),
+                new Metric("DeadLettered", result.DeadLettered),
+                new Metric("StaleReferences", result.StaleReferences),
+                new Metric("BatchDuration", elapsedMs, MetricUnit.Milliseconds),
+            ]);
 
             return result;
         }

@@ -15,7 +15,7 @@ internal static class EnrichmentEntryPoint
 {
     public static async Task<int> Main()
     {
-        using var loggerFactory = LoggerFactory.Create(builder => builder.AddJsonConsole());
+        using var loggerFactory = FunctionLogging.Create(Environment.GetEnvironmentVariable(FunctionLogging.LogLevelVariable));
         EnrichmentSettings settings;
         try
         {

@@ -21,7 +21,7 @@ namespace Onboarding.Lifecycle;
 /// Builds the function from its settings: every client from the standard AWS chains (region, credentials) with the
 /// SDK's endpoint overrides (<c>AWS_ENDPOINT_URL</c>, <c>AWS_ENDPOINT_URL_&lt;SERVICE&gt;</c>), so the same build runs on moto.
 /// </summary>
-public static class LifecycleComposition
+public static partial class LifecycleComposition
 {
     public static async Task<LifecycleFunction> BuildAsync(LifecycleSettings settings, ILoggerFactory logging, CancellationToken cancellationToken)
     {
@@ -34,7 +34,7 @@ public static class LifecycleComposition
         if (InMemoryKafkaAclWriter.IsRequested(Environment.GetEnvironmentVariable))
         {
             var aclLog = logging.CreateLogger<InMemoryKafkaAclWriter>();
-            acls = new InMemoryKafkaAclWriter(message => FunctionLogging.LocalAcl(aclLog, message));
+            acls = new InMemoryKafkaAclWriter(message => LogLocalAcl(aclLog, message));
         }
         else
         {
@@ -87,4 +87,7 @@ public static class LifecycleComposition
         var certificate = await KafkaClientCertificate.LoadAsync(secrets, arn, cancellationToken).ConfigureAwait(false);
         return new KafkaAdminOptions { BootstrapServers = settings.KafkaBootstrapServers, CertificatePem = certificate.CertificatePem, PrivateKeyPem = certificate.PrivateKeyPem };
     }
+
+    [LoggerMessage(LogLevel.Information, "{Message}")]
+    private static partial void LogLocalAcl(ILogger logger, string message);
 }

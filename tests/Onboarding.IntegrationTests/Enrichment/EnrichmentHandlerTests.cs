@@ -99,7 +99,7 @@ public sealed class EnrichmentHandlerTests
         await NewHandler(metrics: metrics).HandleAsync(SampleEvents.Load("msk-bars.json"), CancellationToken.None);
 
         using var line = JsonDocument.Parse(metrics.ToString().Trim());
-        Assert.Equal(EnrichmentMetrics.Namespace, line.RootElement.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Namespace").GetString());
+        Assert.Equal(Onboarding.Core.Observability.EmbeddedMetrics.DefaultNamespace, line.RootElement.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Namespace").GetString());
         Assert.Equal(1, line.RootElement.GetProperty("DeadLettered").GetInt32());
         Assert.Equal(2, line.RootElement.GetProperty("Enriched").GetInt32());
     }

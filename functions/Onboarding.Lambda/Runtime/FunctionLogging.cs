@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
-namespace Onboarding.Lifecycle;
+namespace Onboarding.Lambda.Runtime;
 
-/// <summary>Structured JSON logs on stdout (one object per line; CloudWatch Logs indexes the fields), level from LOG_LEVEL.</summary>
-public static partial class FunctionLogging
+/// <summary>The console functions' logging: structured JSON logs on stdout (one object per line; CloudWatch Logs indexes the fields), level from LOG_LEVEL.</summary>
+public static class FunctionLogging
 {
     public const string LogLevelVariable = "LOG_LEVEL";
 
@@ -17,7 +17,4 @@ public static partial class FunctionLogging
             options.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
             options.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false };
         }));
-
-    [LoggerMessage(LogLevel.Information, "{Message}")]
-    public static partial void LocalAcl(ILogger logger, string message);
 }
