@@ -32,7 +32,7 @@ public sealed class MotoServer : IAsyncDisposable
             ? configured
             : FindOnPath("moto_server") ?? throw new InvalidOperationException(InstallHint);
 
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo(executable, ["-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,
@@ -105,13 +105,6 @@ public sealed class MotoServer : IAsyncDisposable
         }
 
         throw new InvalidOperationException($"moto_server did not answer on {Endpoint}.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string? FindOnPath(string name) =>

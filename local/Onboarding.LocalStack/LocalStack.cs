@@ -42,9 +42,9 @@ public sealed class LocalStack(TextWriter log) : IAsyncDisposable
     private string caArn = "";
     private int replayed;
 
-    public Uri ApiUrl { get; } = new($"http://127.0.0.1:{PortOr(5080)}/");
+    public Uri ApiUrl { get; } = new($"http://127.0.0.1:{LoopbackPorts.PreferredOrFree(5080)}/");
 
-    public Uri SimulatorUrl { get; } = new($"http://127.0.0.1:{PortOr(5090)}/");
+    public Uri SimulatorUrl { get; } = new($"http://127.0.0.1:{LoopbackPorts.PreferredOrFree(5090)}/");
 
     public string Bootstrap => kafka?.BootstrapServers ?? "";
 
@@ -287,23 +287,6 @@ public sealed class LocalStack(TextWriter log) : IAsyncDisposable
         "{\"version\":\"0\",\"id\":\"" + Guid.NewGuid() + "\",\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\"," +
         "\"account\":\"000000000000\",\"time\":\"" + now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) + "\"," +
         "\"region\":\"us-east-1\",\"resources\":[\"arn:aws:events:us-east-1:000000000000:rule/local-metering\"],\"detail\":{}}";
-
-    /// <summary>The conventional port when it is free, else any free port.</summary>
-    private static int PortOr(int preferred)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, preferred);
-            listener.Start();
-            return preferred;
-        }
-        catch (SocketException)
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-    }
 }
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, string[]>))]

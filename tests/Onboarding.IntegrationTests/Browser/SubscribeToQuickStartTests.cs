@@ -1,3 +1,4 @@
+using Onboarding.LocalServers;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
@@ -27,7 +28,7 @@ public sealed class SubscribeToQuickStartTests(MotoFixture moto)
     [Fact]
     public async Task Buyer_FromSubscribeButtonWithGeneratedKey_ReachesQuickStartAndDownloadsWorkingCredentials()
     {
-        var (apiPort, simulatorPort) = (FreePort(), FreePort());
+        var (apiPort, simulatorPort) = (LoopbackPorts.Free(), LoopbackPorts.Free());
         await using var simulator = new KestrelSimulator($"http://127.0.0.1:{apiPort}/");
         simulator.UseKestrel(options => options.Listen(IPAddress.Loopback, simulatorPort));
         simulator.StartServer();
@@ -76,13 +77,6 @@ public sealed class SubscribeToQuickStartTests(MotoFixture moto)
         Assert.True(OnboardingApp.ChainsTo(certificate, app.CaCertificatePem));
         Assert.Contains($"bootstrap.servers={OnboardingApp.PublicBrokers.Split(',')[0]}", files["client.properties"], StringComparison.Ordinal);
         Assert.Equal(1, app.Pca.Issued);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed class KestrelSimulator(string landingUrl) : WebApplicationFactory<SimulatorApp>

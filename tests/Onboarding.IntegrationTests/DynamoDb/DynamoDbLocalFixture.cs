@@ -1,3 +1,4 @@
+using Onboarding.LocalServers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -28,7 +29,7 @@ public sealed class DynamoDbLocalFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var jar = FindJar() ?? throw new InvalidOperationException(InstallHint);
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo("java")
         {
             WorkingDirectory = Path.GetDirectoryName(jar)!,
@@ -99,12 +100,5 @@ public sealed class DynamoDbLocalFixture : IAsyncLifetime
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         var candidate = Path.Combine(home, ".cache", "onboarding", "dynamodb-local", "node_modules", "amplify-dynamodb-simulator", "emulator", "DynamoDBLocal.jar");
         return File.Exists(candidate) ? candidate : null;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
