@@ -1,4 +1,8 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Onboarding.Core.Enrichment;
 using Onboarding.Core.Observability;
@@ -14,6 +18,8 @@ public readonly record struct EnrichmentResult(int Records, int Enriched, int De
 /// order, produce everything and wait for every delivery, then store the moved references. Any failure fails the
 /// invocation before the references move, so Lambda's retry of the batch sees the same state and yields the same
 /// outputs. One invocation at a time, as Lambda runs them; buffers are reused across invocations.
+/// The event is read straight from the invocation payload's bytes (<see cref="MskEventReader"/>): base64 is decoded
+/// from the UTF-8 text into one reused buffer, so a record costs no strings or objects on the way in.
 /// </summary>
 public sealed partial class EnrichmentHandler(
     EnrichmentOptions options,
@@ -26,17 +32,38 @@ public sealed partial class EnrichmentHandler(
     private readonly EmbeddedMetrics? emf = metrics is null ? null : new EmbeddedMetrics(metrics, EmbeddedMetrics.DefaultNamespace, TimeProvider.System) { Service = "enrichment" };
     private readonly EnrichmentBatch batch = new(options);
     private readonly List<OutgoingRecord> output = [];
-    private readonly Dictionary<string, byte[]> keys = new(StringComparer.Ordinal);
+    private readonly DecodedKeys keys = new();
     private byte[] valueBuffer = new byte[4096];
 
-    public async Task<EnrichmentResult> HandleAsync(MskEvent mskEvent, CancellationToken cancellationToken)
+    /// <summary>Handles an event already deserialized (tests, tools): written back to its payload bytes first.</summary>
+    public Task<EnrichmentResult> HandleAsync(MskEvent mskEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mskEvent);
+        return HandleAsync(JsonSerializer.SerializeToUtf8Bytes(mskEvent, MskEventJsonContext.Default.MskEvent), cancellationToken);
+    }
+
+    /// <summary>Handles the Runtime API's payload as it arrived (a <see cref="MemoryStream"/> is read without copying).</summary>
+    public Task<EnrichmentResult> HandleAsync(Stream payload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        if (payload is MemoryStream memory && memory.TryGetBuffer(out var buffer))
+        {
+            return HandleAsync(buffer.AsMemory((int)memory.Position), cancellationToken);
+        }
+
+        using var copy = new MemoryStream();
+        payload.CopyTo(copy);
+        return HandleAsync(copy.ToArray(), cancellationToken);
+    }
+
+    /// <summary>Handles an MSK event payload (UTF-8 JSON, as the event source mapping sends it).</summary>
+    public async Task<EnrichmentResult> HandleAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var started = Stopwatch.GetTimestamp();
-            Decode(mskEvent);
+            Decode(payload.Span);
             var loaded = batch.Symbols.Count == 0 ? [] : await references.LoadAsync(batch.Symbols, cancellationToken).ConfigureAwait(false);
             batch.Complete(loaded, output);
             await publisher.PublishAsync(output, cancellationToken).ConfigureAwait(false);
@@ -75,80 +102,48 @@ public sealed partial class EnrichmentHandler(
         }
     }
 
-    private void Decode(MskEvent mskEvent)
+    private void Decode(ReadOnlySpan<byte> payload)
     {
-        foreach (var (_, records) in mskEvent.Records)
+        var reader = new MskEventReader(payload);
+        while (reader.Read(out var record))
         {
-            foreach (var record in records)
+            var source = new SourcePosition(record.Topic, record.Partition, record.Offset);
+            var headers = Headers(record.Headers);
+            var key = record.HasKey ? keys.Get(record.Key) : null;
+            if (!record.HasValue || record.Value.IsEmpty)
             {
-                var source = new SourcePosition(record.Topic, record.Partition, record.Offset);
-                var headers = Headers(record);
-                var key = Key(record.Key);
-                if (record.Value is not { Length: > 0 } base64)
-                {
-                    batch.Add(source, key, [], headers);
-                    continue;
-                }
+                batch.Add(source, key, [], headers);
+                continue;
+            }
 
-                var capacity = base64.Length / 4 * 3 + 3;
-                if (valueBuffer.Length < capacity)
-                {
-                    valueBuffer = new byte[Math.Max(capacity, valueBuffer.Length * 2)];
-                }
+            var capacity = Base64.GetMaxDecodedFromUtf8Length(record.Value.Length);
+            if (valueBuffer.Length < capacity)
+            {
+                valueBuffer = new byte[Math.Max(capacity, valueBuffer.Length * 2)];
+            }
 
-                if (Convert.TryFromBase64String(base64, valueBuffer, out var written))
-                {
-                    batch.Add(source, key, valueBuffer.AsSpan(0, written), headers);
-                }
-                else
-                {
-                    batch.AddRejected(source, key, System.Text.Encoding.UTF8.GetBytes(base64), headers, "record value is not base64");
-                }
+            if (Base64.DecodeFromUtf8(record.Value, valueBuffer, out _, out var written) == OperationStatus.Done)
+            {
+                batch.Add(source, key, valueBuffer.AsSpan(0, written), headers);
+            }
+            else
+            {
+                batch.AddRejected(source, key, record.Value.ToArray(), headers, "record value is not base64");
             }
         }
     }
 
-    /// <summary>Keys repeat (key = symbol), so each distinct key is decoded once and shared.</summary>
-    private byte[]? Key(string? base64)
+    private static List<KafkaHeader>? Headers(IReadOnlyList<KeyValuePair<string, byte[]>>? headers)
     {
-        if (base64 is null)
-        {
-            return null;
-        }
-
-        if (keys.TryGetValue(base64, out var key))
-        {
-            return key;
-        }
-
-        if (keys.Count > 100_000)
-        {
-            keys.Clear();
-        }
-
-        // A key that is not base64 is kept as its text: the record still carries its value.
-        var decoded = new byte[base64.Length];
-        key = Convert.TryFromBase64String(base64, decoded, out var written)
-            ? decoded[..written]
-            : System.Text.Encoding.UTF8.GetBytes(base64);
-        keys[base64] = key;
-        return key;
-    }
-
-    private static List<KafkaHeader>? Headers(MskRecord record)
-    {
-        if (record.Headers is not { Count: > 0 } headers)
+        if (headers is not { Count: > 0 })
         {
             return null;
         }
 
         var result = new List<KafkaHeader>(headers.Count);
-        foreach (var header in headers)
+        foreach (var (name, value) in headers)
         {
-            foreach (var (name, values) in header)
-            {
-                result.Add(new KafkaHeader(name, MskRecord.HeaderBytes(values ?? [])));
-            }
+            result.Add(new KafkaHeader(name, value));
         }
 
         return result;
@@ -159,4 +154,46 @@ public sealed partial class EnrichmentHandler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dead-lettered {Topic}-{Partition}@{Offset}: {Reason}")]
     private static partial void LogDeadLetter(ILogger logger, string topic, int partition, long offset, string reason);
+
+    /// <summary>Keys repeat (key = symbol), so each distinct key is decoded once and shared.</summary>
+    private sealed class DecodedKeys
+    {
+        private const int MaxCachedKey = 256;
+        private readonly Dictionary<string, byte[]> keys = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, byte[]>.AlternateLookup<ReadOnlySpan<char>> lookup;
+
+        public DecodedKeys() => lookup = keys.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public byte[] Get(ReadOnlySpan<byte> base64)
+        {
+            Span<char> text = stackalloc char[MaxCachedKey];
+            var cacheable = base64.Length <= MaxCachedKey;
+            if (cacheable)
+            {
+                // base64 is ASCII: widening its bytes gives the text to look up without making a string.
+                text = text[..Encoding.Latin1.GetChars(base64, text)];
+                if (lookup.TryGetValue(text, out var known))
+                {
+                    return known;
+                }
+            }
+
+            // A key that is not base64 is kept as its text: the record still carries its value.
+            var decoded = new byte[Base64.GetMaxDecodedFromUtf8Length(base64.Length)];
+            var key = Base64.DecodeFromUtf8(base64, decoded, out _, out var written) == OperationStatus.Done
+                ? decoded[..written]
+                : base64.ToArray();
+            if (cacheable)
+            {
+                if (keys.Count > 100_000)
+                {
+                    keys.Clear();
+                }
+
+                lookup[text] = key;
+            }
+
+            return key;
+        }
+    }
 }

@@ -52,7 +52,7 @@ internal static class EnrichmentEntryPoint
 
             using var consumer = MskEventPoller.BuildConsumer(settings.BootstrapServers, options.GroupId);
             var poller = new MskEventPoller(consumer, options, settings.BootstrapServers,
-                (mskEvent, token) => function.Handler.HandleAsync(mskEvent, token), loggerFactory.CreateLogger<MskEventPoller>());
+                (payload, token) => function.Handler.HandleAsync(payload, token), loggerFactory.CreateLogger<MskEventPoller>());
             await poller.RunAsync(stop.Token);
             consumer.Close();
             return 0;
@@ -66,8 +66,10 @@ internal static class EnrichmentEntryPoint
         }
 
         // A failed batch fails the invocation; the MSK event source mapping then retries the whole batch.
-        await LambdaBootstrapBuilder.Create<MskEvent, EnrichmentResult>(
-                (mskEvent, context) => function.Handler.HandleAsync(mskEvent, CancellationToken.None),
+        // The payload is read as bytes (MskEventReader), not deserialized into an MskEvent: a 10,000-record batch
+        // would otherwise become 20,000 base64 strings before the first record is enriched.
+        await LambdaBootstrapBuilder.Create<EnrichmentResult>(
+                (Stream payload, ILambdaContext context) => function.Handler.HandleAsync(payload, CancellationToken.None),
                 new SourceGeneratorLambdaJsonSerializer<EnrichmentJsonContext>())
             .UseLogger(loggerFactory.CreateLogger("Onboarding.Lambda.Runtime"))
             .Build()
@@ -78,6 +80,5 @@ internal static class EnrichmentEntryPoint
 
 /// <summary>The event and result types the enrichment function exchanges with the Runtime API.</summary>
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-[System.Text.Json.Serialization.JsonSerializable(typeof(MskEvent))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(EnrichmentResult))]
 internal sealed partial class EnrichmentJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

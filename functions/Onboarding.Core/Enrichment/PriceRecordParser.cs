@@ -125,7 +125,11 @@ internal static class PriceRecordParser
                         hasPrice = true;
                         break;
                     case Field.Open or Field.High or Field.Low:
-                        if (reader.TokenType == JsonTokenType.Number)
+                        if (reader.TokenType == JsonTokenType.Number && IsPlainPositive(reader.ValueSpan))
+                        {
+                            // Only their validity matters: a plain positive number needs no parsing.
+                        }
+                        else if (reader.TokenType == JsonTokenType.Number)
                         {
                             var name = field == Field.Open ? "open" : field == Field.High ? "high" : "low";
                             if (ReadPrice(ref reader, name, out _) is { } otherError)
@@ -310,8 +314,17 @@ internal static class PriceRecordParser
             : "field 'timestamp' is not 'yyyy-MM-dd HH:mm:ss' or ISO 8601";
     }
 
-    // Utf8JsonReader reads a number beyond double's range as infinity.
-    private static bool IsFinite(ref Utf8JsonReader reader) => reader.TryGetDouble(out var value) && double.IsFinite(value);
+    // Utf8JsonReader reads a number beyond double's range as infinity; one without an exponent and with at most
+    // 308 characters cannot be beyond it, so only the rare others are parsed.
+    private static bool IsFinite(ref Utf8JsonReader reader) =>
+        IsPlainFinite(reader.ValueSpan) || (reader.TryGetDouble(out var value) && double.IsFinite(value));
+
+    /// <summary>A number token (already valid JSON) that is finite without parsing it: no exponent, at most 308 characters.</summary>
+    internal static bool IsPlainFinite(ReadOnlySpan<byte> number) => number.Length <= 308 && !number.ContainsAny((byte)'e', (byte)'E');
+
+    /// <summary>A number token that is finite and above zero without parsing it: not negative and with a digit other than 0.</summary>
+    internal static bool IsPlainPositive(ReadOnlySpan<byte> number) =>
+        IsPlainFinite(number) && number[0] != '-' && number.ContainsAnyInRange((byte)'1', (byte)'9');
 
     /// <summary>Walks a value (nested ones too) so that every number in the record is finite.</summary>
     private static string? CheckValue(ref Utf8JsonReader reader)

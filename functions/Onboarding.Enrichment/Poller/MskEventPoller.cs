@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Onboarding.Aws.Kafka;
@@ -48,17 +50,19 @@ public sealed record PollerOptions
 
 /// <summary>
 /// The local stand-in for the MSK event source mapping: consumes raw topics, gathers up to a batch size or a
-/// batching window, invokes the handler with an MSK-shaped event (records grouped by "topic-partition", base64 keys
-/// and values, headers as number arrays) and commits the offsets only after the handler succeeded. When the
-/// handler fails, the same batch is delivered again, as Lambda retries it.
+/// batching window, invokes the handler with the payload the mapping would send (the JSON of an <see cref="MskEvent"/>:
+/// records grouped by "topic-partition", base64 keys and values, headers as number arrays) and commits the offsets
+/// only after the handler succeeded. When the handler fails, the same batch is delivered again, as Lambda retries it.
 /// </summary>
 public sealed partial class MskEventPoller(
     IConsumer<byte[], byte[]> consumer,
     PollerOptions options,
     string bootstrapServers,
-    Func<MskEvent, CancellationToken, Task> handler,
+    Func<ReadOnlyMemory<byte>, CancellationToken, Task> handler,
     ILogger<MskEventPoller> logger)
 {
+    // The payload is written into one buffer reused across batches, as the Runtime API hands the function bytes.
+    private readonly ArrayBufferWriter<byte> payload = new(1024 * 1024);
     private bool subscribed;
 
     public static ConsumerConfig ConsumerConfig(string bootstrapServers, string groupId) => new()
@@ -129,10 +133,11 @@ public sealed partial class MskEventPoller(
             return 0;
         }
 
-        var mskEvent = ToEvent(batch, bootstrapServers, options.EventSourceArn);
+        payload.ResetWrittenCount();
+        WriteEvent(batch, bootstrapServers, options.EventSourceArn, payload);
         try
         {
-            await handler(mskEvent, cancellationToken).ConfigureAwait(false);
+            await handler(payload.WrittenMemory, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -149,49 +154,90 @@ public sealed partial class MskEventPoller(
         return batch.Count;
     }
 
-    /// <summary>Builds the event the MSK event source mapping would send for <paramref name="records"/>.</summary>
-    public static MskEvent ToEvent(IReadOnlyList<ConsumeResult<byte[], byte[]>> records, string bootstrapServers, string eventSourceArn)
+    /// <summary>
+    /// Writes the payload the MSK event source mapping would send for <paramref name="records"/>: partitions in the
+    /// order they first appear, each partition's records in consumption (offset) order.
+    /// </summary>
+    public static void WriteEvent(IReadOnlyList<ConsumeResult<byte[], byte[]>> records, string bootstrapServers, string eventSourceArn, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var mskEvent = new MskEvent { EventSource = MskEvent.Source, EventSourceArn = eventSourceArn, BootstrapServers = bootstrapServers };
-        // Exact capacities keep a 10,000-record batch's lists off the large object heap.
-        var counts = new Dictionary<TopicPartition, int>();
+        using var json = new Utf8JsonWriter(output);
+        json.WriteStartObject();
+        json.WriteString("eventSource"u8, MskEvent.Source);
+        json.WriteString("eventSourceArn"u8, eventSourceArn);
+        json.WriteString("bootstrapServers"u8, bootstrapServers);
+        json.WriteStartObject("records"u8);
+        var partitions = new List<TopicPartition>();
         foreach (var record in records)
         {
-            counts[record.TopicPartition] = counts.GetValueOrDefault(record.TopicPartition) + 1;
+            if (partitions.Count == 0 || partitions[^1] != record.TopicPartition && !partitions.Contains(record.TopicPartition))
+            {
+                partitions.Add(record.TopicPartition);
+            }
         }
 
-        List<MskRecord>? list = null;
-        TopicPartition? current = null;
-        foreach (var record in records)
+        foreach (var partition in partitions)
         {
-            if (list is null || record.TopicPartition != current)
+            json.WriteStartArray($"{partition.Topic}-{partition.Partition.Value}");
+            foreach (var record in records)
             {
-                current = record.TopicPartition;
-                var group = $"{record.Topic}-{record.Partition.Value}";
-                if (!mskEvent.Records.TryGetValue(group, out list))
+                if (record.TopicPartition == partition)
                 {
-                    list = new List<MskRecord>(counts[record.TopicPartition]);
-                    mskEvent.Records[group] = list;
+                    WriteRecord(json, record);
                 }
             }
 
-            list.Add(new MskRecord
-            {
-                Topic = record.Topic,
-                Partition = record.Partition.Value,
-                Offset = record.Offset.Value,
-                Timestamp = record.Message.Timestamp.UnixTimestampMs,
-                TimestampType = record.Message.Timestamp.Type == TimestampType.LogAppendTime ? "LOG_APPEND_TIME" : "CREATE_TIME",
-                Key = record.Message.Key is null ? null : Convert.ToBase64String(record.Message.Key),
-                Value = record.Message.Value is null ? null : Convert.ToBase64String(record.Message.Value),
-                Headers = record.Message.Headers is { Count: > 0 } headers
-                    ? headers.Select(h => new Dictionary<string, int[]> { [h.Key] = MskRecord.HeaderValues(h.GetValueBytes()) }).ToList()
-                    : null,
-            });
+            json.WriteEndArray();
         }
 
-        return mskEvent;
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    /// <summary>Reads a payload back into an <see cref="MskEvent"/> (tests and tools; the handler reads the bytes).</summary>
+    public static MskEvent ReadEvent(ReadOnlyMemory<byte> payload) =>
+        JsonSerializer.Deserialize(payload.Span, MskEventJsonContext.Default.MskEvent)
+        ?? throw new FormatException("The payload holds no MSK event.");
+
+    private static void WriteRecord(Utf8JsonWriter json, ConsumeResult<byte[], byte[]> record)
+    {
+        json.WriteStartObject();
+        json.WriteString("topic"u8, record.Topic);
+        json.WriteNumber("partition"u8, record.Partition.Value);
+        json.WriteNumber("offset"u8, record.Offset.Value);
+        json.WriteNumber("timestamp"u8, record.Message.Timestamp.UnixTimestampMs);
+        json.WriteString("timestampType"u8, record.Message.Timestamp.Type == TimestampType.LogAppendTime ? "LOG_APPEND_TIME"u8 : "CREATE_TIME"u8);
+        if (record.Message.Key is { } key)
+        {
+            json.WriteBase64String("key"u8, key);
+        }
+
+        if (record.Message.Value is { } value)
+        {
+            json.WriteBase64String("value"u8, value);
+        }
+
+        if (record.Message.Headers is { Count: > 0 } headers)
+        {
+            json.WriteStartArray("headers"u8);
+            foreach (var header in headers)
+            {
+                json.WriteStartObject();
+                json.WriteStartArray(header.Key);
+                foreach (var b in header.GetValueBytes() ?? [])
+                {
+                    // Java's signed bytes, as the mapping writes them.
+                    json.WriteNumberValue(unchecked((sbyte)b));
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
     }
 
     /// <summary>First and last offset of each partition in the batch.</summary>

@@ -34,6 +34,26 @@ public sealed class LambdaBootstrapBuilder
         });
     }
 
+    /// <summary>
+    /// A handler that reads the raw payload itself (a large batch read without materialising the event). The stream is a
+    /// <see cref="MemoryStream"/> over the payload whose buffer <see cref="MemoryStream.TryGetBuffer"/> exposes.
+    /// </summary>
+    public static LambdaBootstrapBuilder Create<TResponse>(
+        Func<Stream, ILambdaContext, Task<TResponse>> handler,
+        ILambdaSerializer serializer)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentNullException.ThrowIfNull(serializer);
+        return new LambdaBootstrapBuilder(async (invocation, context) =>
+        {
+            using var input = new MemoryStream(invocation.Payload, 0, invocation.Payload.Length, writable: false, publiclyVisible: true);
+            var result = await handler(input, context).ConfigureAwait(false);
+            var output = new MemoryStream();
+            serializer.Serialize(result, output);
+            return output.GetBuffer().AsMemory(0, (int)output.Length);
+        });
+    }
+
     /// <summary>A handler without a result (schedules, EventBridge); Lambda records an empty response.</summary>
     public static LambdaBootstrapBuilder Create<TEvent>(
         Func<TEvent, ILambdaContext, Task> handler,

@@ -122,7 +122,7 @@ public static class EnrichmentEndToEndBench
         using var producer = EnrichmentProducerConfig.Build(EnrichmentProducerConfig.Create(cluster.BootstrapServers));
         var handler = new EnrichmentHandler(new EnrichmentOptions(), new MemoryReferenceStore(), new KafkaEnrichedRecordPublisher(producer), NullLogger<EnrichmentHandler>.Instance);
         var poller = new MskEventPoller(consumer, new PollerOptions { Topics = [topic], BatchSize = batchSize, BatchingWindowMs = 500 },
-            cluster.BootstrapServers, (e, token) => handler.HandleAsync(e, token), NullLogger<MskEventPoller>.Instance);
+            cluster.BootstrapServers, (payload, token) => handler.HandleAsync(payload, token), NullLogger<MskEventPoller>.Instance);
         var handled = 0;
         var clock = Stopwatch.StartNew();
         while (handled < records)

@@ -26,6 +26,22 @@ public sealed class EnrichmentProperties
         return record.Indicator() == expected;
     }
 
+    /// <summary>open/high/low are checked without parsing when they can be: the verdict must be the parser's.</summary>
+    [Property(MaxTest = 1000)]
+    public bool PriceFieldCheck_WithoutParsing_AgreesWithTheParsedValue(double value, bool exponentForm)
+    {
+        var text = value.ToString(exponentForm ? "E6" : "R", CultureInfo.InvariantCulture);
+        if (!double.IsFinite(value))
+        {
+            return true;
+        }
+
+        var record = Assert.Single(Enrich($$"""{"symbol":"AMZN","high":{{text}},"close":10,"timestamp":"2024-07-11 19:49:00"}"""));
+        var parsed = double.Parse(text, CultureInfo.InvariantCulture);
+        return record.IsDeadLetter == !(parsed > 0)
+            && (!record.IsDeadLetter || record.DeadLetterReason!.StartsWith("field 'high' must be greater than zero", StringComparison.Ordinal));
+    }
+
     [Property(MaxTest = 300)]
     public Property InputFields_AllSurviveInOrderWithUnchangedValues()
     {

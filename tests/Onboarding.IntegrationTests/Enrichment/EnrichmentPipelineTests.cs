@@ -49,7 +49,7 @@ public sealed class EnrichmentPipelineTests(MotoFixture moto) : IDisposable
         var handler = new EnrichmentHandler(new EnrichmentOptions(), store, new KafkaEnrichedRecordPublisher(producer), NullLogger<EnrichmentHandler>.Instance);
         using var consumer = MskEventPoller.BuildConsumer(kafka.BootstrapServers, $"enrichment-{Guid.NewGuid():N}");
         var poller = new MskEventPoller(consumer, new PollerOptions { Topics = [raw], BatchSize = 25, BatchingWindowMs = 50 },
-            kafka.BootstrapServers, (e, token) => handler.HandleAsync(e, token), NullLogger<MskEventPoller>.Instance);
+            kafka.BootstrapServers, (payload, token) => handler.HandleAsync(payload, token), NullLogger<MskEventPoller>.Instance);
         var handled = 0;
         for (var polls = 0; handled < bars.Count + malformed.Count && polls < 2000; polls++)
         {

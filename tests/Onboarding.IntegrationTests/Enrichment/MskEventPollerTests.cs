@@ -82,7 +82,8 @@ public sealed class MskEventPollerTests(KafkaFixture kafka)
     }
 
     private MskEventPoller NewPoller(IConsumer<byte[], byte[]> consumer, string topic, int batchSize, Func<MskEvent, CancellationToken, Task> handler) =>
-        new(consumer, new PollerOptions { Topics = [topic], BatchSize = batchSize, BatchingWindowMs = 20 }, kafka.BootstrapServers, handler, NullLogger<MskEventPoller>.Instance);
+        new(consumer, new PollerOptions { Topics = [topic], BatchSize = batchSize, BatchingWindowMs = 20 }, kafka.BootstrapServers,
+            (payload, token) => handler(MskEventPoller.ReadEvent(payload), token), NullLogger<MskEventPoller>.Instance);
 
     private static async Task PollUntilAsync(MskEventPoller poller, int records)
     {

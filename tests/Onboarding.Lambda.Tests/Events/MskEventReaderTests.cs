@@ -1,0 +1,102 @@
+using System.Text;
+using System.Text.Json;
+using Onboarding.Lambda.Events;
+using Onboarding.Lambda.Tests.Support;
+
+namespace Onboarding.Lambda.Tests.Events;
+
+public sealed class MskEventReaderTests
+{
+    private sealed record Read(string Topic, int Partition, long Offset, long Timestamp, string? Key, string? Value, string Headers);
+
+    [Theory]
+    [InlineData("msk-bars.json")]
+    [InlineData("msk-trades.json")]
+    public void SampleEvents_ReadRecordByRecord_MatchTheDeserializedEvent(string file)
+    {
+        var payload = Encoding.UTF8.GetBytes(SampleEvents.Read(file));
+        var expected = JsonSerializer.Deserialize(payload, MskEventJsonContext.Default.MskEvent)!
+            .Records.Values.SelectMany(r => r)
+            .Select(r => new Read(r.Topic, r.Partition, r.Offset, r.Timestamp, r.Key, r.Value,
+                string.Join(";", (r.Headers ?? []).SelectMany(h => h).Select(h => h.Key + "=" + Convert.ToHexString(MskRecord.HeaderBytes(h.Value))))))
+            .ToList();
+
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, ReadAll(payload));
+    }
+
+    [Fact]
+    public void EscapedBase64_AsSystemTextJsonWritesPlusSigns_IsResolved()
+    {
+        // 0xFB 0xEF 0xFF encodes as "++//": the default encoder writes '+' as \u002B.
+        var value = Convert.ToBase64String([0xFB, 0xEF, 0xFF, 0x01]);
+        var mskEvent = new MskEvent { Records = { ["t-0"] = [new MskRecord { Topic = "t", Partition = 0, Offset = 3, Key = value, Value = value }] } };
+        var payload = JsonSerializer.SerializeToUtf8Bytes(mskEvent, MskEventJsonContext.Default.MskEvent);
+        Assert.Contains("\\u002B", Encoding.UTF8.GetString(payload), StringComparison.Ordinal);
+
+        var read = Assert.Single(ReadAll(payload));
+
+        Assert.Equal(value, read.Value);
+        Assert.Equal(value, read.Key);
+    }
+
+    [Fact]
+    public void FieldsOutsideTheShape_AreSkipped_AndATombstoneHasNoValue()
+    {
+        var payload = """
+            {"records":{"t-1":[{"extra":{"nested":[1,2]},"offset":9,"value":null,"partition":1,"topic":"t","headers":null}],"t-2":[]},
+             "eventSource":"aws:kafka","later":[{"x":1}]}
+            """u8.ToArray();
+
+        var read = Assert.Single(ReadAll(payload));
+
+        Assert.Equal(new Read("t", 1, 9, 0, null, null, ""), read);
+    }
+
+    [Theory]
+    [InlineData("""{"eventSource":"aws:kafka"}""")]
+    [InlineData("""{"records":{}}""")]
+    [InlineData("""{"records":null}""")]
+    public void AnEventWithoutRecords_ReadsNothing(string json) =>
+        Assert.Empty(ReadAll(Encoding.UTF8.GetBytes(json)));
+
+    [Theory]
+    [InlineData("[]", "must be a JSON object")]
+    [InlineData("""{"records":[]}""", "'records' must be an object")]
+    [InlineData("""{"records":{"t-0":{}}}""", "must be an array of records")]
+    [InlineData("""{"records":{"t-0":[1]}}""", "each record must be an object")]
+    [InlineData("""{"records":{"t-0":[{"topic":"t","partition":0}]}}""", "lacks 'topic', 'partition' or 'offset'")]
+    [InlineData("""{"records":{"t-0":[{"topic":"t","partition":-1,"offset":0}]}}""", "'partition' must be a non-negative integer")]
+    [InlineData("""{"records":{"t-0":[{"topic":"t","partition":0,"offset":"7"}]}}""", "'offset' must be a non-negative integer")]
+    [InlineData("""{"records":{"t-0":[{"topic":"","partition":0,"offset":1}]}}""", "'topic' is empty")]
+    [InlineData("""{"records":{"t-0":[{"topic":"t","partition":0,"offset":1,"value":5}]}}""", "'value' must be a base64 string")]
+    [InlineData("""{"records":{"t-0":[{"topic":"t","partition":0,"offset":1,"headers":[{"h":[300]}]}]}}""", "not a byte (-128..255)")]
+    [InlineData("""{"records":{"t-0":[{"topic":"t","partition":0,"offset":1}""", "not valid JSON")]
+    [InlineData("""{"records":{}} {}""", "not valid JSON")]
+    [InlineData("""{"records":{"t-0":[{"topic":"t",,}]}}""", "not valid JSON")]
+    public void AMalformedPayload_IsRejectedSayingWhatIsWrong(string json, string expected)
+    {
+        var error = Assert.Throws<FormatException>(() => ReadAll(Encoding.UTF8.GetBytes(json)));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    private static List<Read> ReadAll(byte[] payload)
+    {
+        var result = new List<Read>();
+        var reader = new MskEventReader(payload);
+        while (reader.Read(out var record))
+        {
+            result.Add(new Read(
+                record.Topic,
+                record.Partition,
+                record.Offset,
+                record.Timestamp,
+                record.HasKey ? Encoding.ASCII.GetString(record.Key) : null,
+                record.HasValue ? Encoding.ASCII.GetString(record.Value) : null,
+                string.Join(";", (record.Headers ?? []).Select(h => h.Key + "=" + Convert.ToHexString(h.Value)))));
+        }
+
+        return result;
+    }
+}
