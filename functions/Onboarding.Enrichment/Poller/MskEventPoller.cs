@@ -53,6 +53,9 @@ public sealed record PollerOptions
 /// batching window, invokes the handler with the payload the mapping would send (the JSON of an <see cref="MskEvent"/>:
 /// records grouped by "topic-partition", base64 keys and values, headers as number arrays) and commits the offsets
 /// only after the handler succeeded. When the handler fails, the same batch is delivered again, as Lambda retries it.
+/// Like the mapping, it keeps fetching while an invocation runs: the next batch is gathered and written while the
+/// handler works on the current one, and it is handed over only after the current one succeeded and was committed.
+/// One invocation at a time, in offset order.
 /// </summary>
 public sealed partial class MskEventPoller(
     IConsumer<byte[], byte[]> consumer,
@@ -61,8 +64,10 @@ public sealed partial class MskEventPoller(
     Func<ReadOnlyMemory<byte>, CancellationToken, Task> handler,
     ILogger<MskEventPoller> logger)
 {
-    // The payload is written into one buffer reused across batches, as the Runtime API hands the function bytes.
-    private readonly ArrayBufferWriter<byte> payload = new(1024 * 1024);
+    // Two payload buffers, reused: one is the running invocation's, the next batch is written into the other.
+    private readonly ArrayBufferWriter<byte>[] payloads = [new(1024 * 1024), new(1024 * 1024)];
+    private int nextPayload;
+    private Invocation? running;
     private bool subscribed;
 
     public static ConsumerConfig ConsumerConfig(string bootstrapServers, string groupId) => new()
@@ -83,41 +88,58 @@ public sealed partial class MskEventPoller(
         return new ConsumerBuilder<byte[], byte[]>(ConsumerConfig(bootstrapServers, groupId)).Build();
     }
 
-    /// <summary>Polls until cancelled; a failed batch is retried with a growing pause.</summary>
+    /// <summary>Polls until cancelled; a failed batch is retried with a growing pause. The running invocation finishes before it returns.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var failures = 0;
-        while (!cancellationToken.IsCancellationRequested)
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await PollOnceAsync(cancellationToken).ConfigureAwait(false);
+                    failures = 0;
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (KafkaPublishException e) when (e.IsFatal)
+                {
+                    // The producer cannot recover; a new process (a new Lambda sandbox) can.
+                    LogFatal(logger, e);
+                    throw;
+                }
+#pragma warning disable CA1031 // The poller outlives a failing batch, as the event source mapping does.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    failures++;
+                    LogBatchFailed(logger, failures, e);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100 * (1 << Math.Min(failures, 6)), 5000)), cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
         {
             try
             {
-                await PollOnceAsync(cancellationToken).ConfigureAwait(false);
-                failures = 0;
+                await DrainAsync().ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return;
-            }
-            catch (KafkaPublishException e) when (e.IsFatal)
-            {
-                // The producer cannot recover; a new process (a new Lambda sandbox) can.
-                LogFatal(logger, e);
-                throw;
-            }
-#pragma warning disable CA1031 // The poller outlives a failing batch, as the event source mapping does.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                failures++;
-                LogBatchFailed(logger, failures, e);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100 * (1 << Math.Min(failures, 6)), 5000)), cancellationToken).ConfigureAwait(false);
+                // Stopping mid-invocation: the batch is not committed and is delivered again on the next start.
             }
         }
     }
 
     /// <summary>
-    /// Gathers one batch (waiting at most one batching window for the first record), invokes the handler and
-    /// commits. Returns the number of records handed to the handler (0 when none arrived).
+    /// One step: gathers the next batch (at most one batching window; cut short when the running invocation has
+    /// finished and nothing arrived) while the running invocation works, then waits for that invocation, commits its
+    /// batch and starts the handler on the new batch. Returns the number of records whose invocation succeeded and
+    /// was committed in this step (0 when none had been running). When the invocation failed, its batch and the one
+    /// gathered meanwhile are delivered again (the consumer seeks back) and the handler's exception is rethrown.
     /// </summary>
     public async Task<int> PollOnceAsync(CancellationToken cancellationToken)
     {
@@ -127,32 +149,79 @@ public sealed partial class MskEventPoller(
             subscribed = true;
         }
 
-        var batch = Gather(cancellationToken);
-        if (batch.Count == 0)
+        var batch = Gather(running?.Handler, cancellationToken);
+        var completed = 0;
+        if (running is { } previous)
+        {
+            running = null;
+            try
+            {
+                await previous.Handler.ConfigureAwait(false);
+            }
+            catch
+            {
+                SeekBack(previous.Batch, batch);
+                throw;
+            }
+
+            Commit(previous.Batch);
+            completed = previous.Batch.Count;
+        }
+
+        if (batch.Count > 0)
+        {
+            var payload = payloads[nextPayload];
+            nextPayload = 1 - nextPayload;
+            payload.ResetWrittenCount();
+            WriteEvent(batch, bootstrapServers, options.EventSourceArn, payload);
+            // On the thread pool, so that this thread gathers the next batch meanwhile.
+            running = new Invocation(Task.Run(() => handler(payload.WrittenMemory, cancellationToken), CancellationToken.None), batch);
+        }
+
+        return completed;
+    }
+
+    /// <summary>Waits for the running invocation, if any, and commits its batch; returns its record count.</summary>
+    public async Task<int> DrainAsync()
+    {
+        if (running is not { } previous)
         {
             return 0;
         }
 
-        payload.ResetWrittenCount();
-        WriteEvent(batch, bootstrapServers, options.EventSourceArn, payload);
+        running = null;
         try
         {
-            await handler(payload.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            await previous.Handler.ConfigureAwait(false);
         }
         catch
         {
-            // Deliver the same records again next time.
-            foreach (var (partition, (first, _)) in Span(batch))
-            {
-                consumer.Seek(new TopicPartitionOffset(partition, first));
-            }
-
+            SeekBack(previous.Batch, []);
             throw;
         }
 
-        consumer.Commit(Span(batch).Select(p => new TopicPartitionOffset(p.Key, p.Value.Last + 1)));
-        return batch.Count;
+        Commit(previous.Batch);
+        return previous.Batch.Count;
     }
+
+    /// <summary>Seeks every partition of the failed batch and of the batch gathered meanwhile back to its first record.</summary>
+    private void SeekBack(List<ConsumeResult<byte[], byte[]>> failed, List<ConsumeResult<byte[], byte[]>> gathered)
+    {
+        var first = new Dictionary<TopicPartition, Offset>();
+        foreach (var (partition, (start, _)) in Span(gathered).Concat(Span(failed)))
+        {
+            // The failed batch comes second and is older: its first offset wins where both have records.
+            first[partition] = start;
+        }
+
+        foreach (var (partition, offset) in first)
+        {
+            consumer.Seek(new TopicPartitionOffset(partition, offset));
+        }
+    }
+
+    private void Commit(List<ConsumeResult<byte[], byte[]>> batch) =>
+        consumer.Commit(Span(batch).Select(p => new TopicPartitionOffset(p.Key, p.Value.Last + 1)));
 
     /// <summary>
     /// Writes the payload the MSK event source mapping would send for <paramref name="records"/>: partitions in the
@@ -167,24 +236,12 @@ public sealed partial class MskEventPoller(
         json.WriteString("eventSourceArn"u8, eventSourceArn);
         json.WriteString("bootstrapServers"u8, bootstrapServers);
         json.WriteStartObject("records"u8);
-        var partitions = new List<TopicPartition>();
-        foreach (var record in records)
+        foreach (var (topic, partition, group) in GroupByPartition(records))
         {
-            if (partitions.Count == 0 || partitions[^1] != record.TopicPartition && !partitions.Contains(record.TopicPartition))
+            json.WriteStartArray($"{topic}-{partition}");
+            foreach (var record in group)
             {
-                partitions.Add(record.TopicPartition);
-            }
-        }
-
-        foreach (var partition in partitions)
-        {
-            json.WriteStartArray($"{partition.Topic}-{partition.Partition.Value}");
-            foreach (var record in records)
-            {
-                if (record.TopicPartition == partition)
-                {
-                    WriteRecord(json, record);
-                }
+                WriteRecord(json, record);
             }
 
             json.WriteEndArray();
@@ -192,6 +249,34 @@ public sealed partial class MskEventPoller(
 
         json.WriteEndObject();
         json.WriteEndObject();
+    }
+
+    /// <summary>Partitions in the order they first appear, each with its records in order (one pass, no TopicPartition objects).</summary>
+    private static List<(string Topic, int Partition, List<ConsumeResult<byte[], byte[]>> Records)> GroupByPartition(IReadOnlyList<ConsumeResult<byte[], byte[]>> records)
+    {
+        var groups = new List<(string Topic, int Partition, List<ConsumeResult<byte[], byte[]>> Records)>();
+        var current = -1;
+        foreach (var record in records)
+        {
+            var partition = record.Partition.Value;
+            if (current < 0 || groups[current].Partition != partition || !string.Equals(groups[current].Topic, record.Topic, StringComparison.Ordinal))
+            {
+                current = 0;
+                while (current < groups.Count && (groups[current].Partition != partition || !string.Equals(groups[current].Topic, record.Topic, StringComparison.Ordinal)))
+                {
+                    current++;
+                }
+
+                if (current == groups.Count)
+                {
+                    groups.Add((record.Topic, partition, []));
+                }
+            }
+
+            groups[current].Records.Add(record);
+        }
+
+        return groups;
     }
 
     /// <summary>Reads a payload back into an <see cref="MskEvent"/> (tests and tools; the handler reads the bytes).</summary>
@@ -252,7 +337,9 @@ public sealed partial class MskEventPoller(
         return span;
     }
 
-    private List<ConsumeResult<byte[], byte[]>> Gather(CancellationToken cancellationToken)
+    private static readonly TimeSpan IdleSlice = TimeSpan.FromMilliseconds(5);
+
+    private List<ConsumeResult<byte[], byte[]>> Gather(Task? running, CancellationToken cancellationToken)
     {
         var batch = new List<ConsumeResult<byte[], byte[]>>(options.BatchSize);
         var payload = 0L;
@@ -266,9 +353,22 @@ public sealed partial class MskEventPoller(
                 break;
             }
 
-            var record = consumer.Consume(remaining);
+            // While an invocation runs and nothing has arrived, wait in short slices: once it finishes, its commit
+            // should not wait for a batching window on an idle topic.
+            var idleWithInvocation = running is not null && batch.Count == 0;
+            if (idleWithInvocation && running!.IsCompleted)
+            {
+                break;
+            }
+
+            var record = consumer.Consume(idleWithInvocation && remaining > IdleSlice ? IdleSlice : remaining);
             if (record is null)
             {
+                if (idleWithInvocation)
+                {
+                    continue;
+                }
+
                 break;
             }
 
@@ -298,3 +398,6 @@ public sealed partial class MskEventPoller(
     [LoggerMessage(Level = LogLevel.Error, Message = "Enrichment batch failed (attempt {Failures}); it will be delivered again")]
     private static partial void LogBatchFailed(ILogger logger, int failures, Exception exception);
 }
+
+/// <summary>The invocation in progress and the batch it was given.</summary>
+internal sealed record Invocation(Task Handler, List<ConsumeResult<byte[], byte[]>> Batch);

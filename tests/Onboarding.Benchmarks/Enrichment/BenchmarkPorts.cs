@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Text;
+using Confluent.Kafka;
 using Onboarding.Core.Enrichment;
-using Onboarding.Lambda.Events;
+using Onboarding.Enrichment.Poller;
 
 namespace Onboarding.Benchmarks.Enrichment;
 
@@ -56,32 +58,33 @@ internal static class BenchmarkBars
         }
     }
 
-    public static MskEvent Event(string topic, int partitions, IEnumerable<(string Symbol, byte[] Value)> bars)
+    /// <summary>
+    /// The invocation payload the MSK event source mapping would send for <paramref name="bars"/> (key = symbol,
+    /// partitioned by symbol), written by the local poller's writer.
+    /// </summary>
+    public static byte[] Payload(string topic, int partitions, IEnumerable<(string Symbol, byte[] Value)> bars)
     {
-        var mskEvent = new MskEvent { EventSource = MskEvent.Source, EventSourceArn = "arn:aws:kafka:us-east-1:000000000000:cluster/bench/x", BootstrapServers = "127.0.0.1:9092" };
         var offsets = new long[partitions];
+        var records = new List<ConsumeResult<byte[], byte[]>>();
         foreach (var (symbol, value) in bars)
         {
             var partition = (int)((uint)symbol.GetHashCode(StringComparison.Ordinal) % partitions);
-            var key = $"{topic}-{partition}";
-            if (!mskEvent.Records.TryGetValue(key, out var list))
-            {
-                list = [];
-                mskEvent.Records[key] = list;
-            }
-
-            list.Add(new MskRecord
+            records.Add(new ConsumeResult<byte[], byte[]>
             {
                 Topic = topic,
                 Partition = partition,
                 Offset = offsets[partition]++,
-                Timestamp = 1720727340000,
-                TimestampType = "CREATE_TIME",
-                Key = Convert.ToBase64String(Encoding.UTF8.GetBytes(symbol)),
-                Value = Convert.ToBase64String(value),
+                Message = new Message<byte[], byte[]>
+                {
+                    Key = Encoding.UTF8.GetBytes(symbol),
+                    Value = value,
+                    Timestamp = new Timestamp(1720727340000, TimestampType.CreateTime),
+                },
             });
         }
 
-        return mskEvent;
+        var payload = new ArrayBufferWriter<byte>();
+        MskEventPoller.WriteEvent(records, "127.0.0.1:9092", "arn:aws:kafka:us-east-1:000000000000:cluster/bench/x", payload);
+        return payload.WrittenSpan.ToArray();
     }
 }

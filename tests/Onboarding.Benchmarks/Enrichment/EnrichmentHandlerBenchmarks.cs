@@ -2,7 +2,6 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Onboarding.Core.Enrichment;
 using Onboarding.Enrichment;
-using Onboarding.Lambda.Events;
 
 namespace Onboarding.Benchmarks.Enrichment;
 
@@ -21,7 +20,7 @@ public class EnrichmentHandlerBenchmarks
     private readonly MemoryReferenceStore store = new();
     private readonly DiscardingPublisher publisher = new();
     private EnrichmentHandler handler = null!;
-    private MskEvent mskEvent = null!;
+    private byte[] payload = null!;
     private List<(string Symbol, byte[] Value)> bars = null!;
     private EnrichmentBatch batch = null!;
     private List<OutgoingRecord> output = null!;
@@ -33,7 +32,7 @@ public class EnrichmentHandlerBenchmarks
     public void Setup()
     {
         bars = BenchmarkBars.Generate(Records, Symbols).ToList();
-        mskEvent = BenchmarkBars.Event("bars-1m", 6, bars);
+        payload = BenchmarkBars.Payload("bars-1m", 6, bars);
         handler = new EnrichmentHandler(new EnrichmentOptions(), store, publisher, NullLogger<EnrichmentHandler>.Instance);
         batch = new EnrichmentBatch(new EnrichmentOptions());
         output = new List<OutgoingRecord>(Records);
@@ -42,9 +41,9 @@ public class EnrichmentHandlerBenchmarks
     [IterationSetup]
     public void ForgetReferences() => store.Clear();
 
-    /// <summary>The whole handler on an MSK event (values still base64).</summary>
+    /// <summary>The whole handler on the invocation payload (the event's JSON, values still base64).</summary>
     [Benchmark(OperationsPerInvoke = Records)]
-    public Task<EnrichmentResult> HandlerPerRecord() => handler.HandleAsync(mskEvent, CancellationToken.None);
+    public Task<EnrichmentResult> HandlerPerRecord() => handler.HandleAsync(payload, CancellationToken.None);
 
     /// <summary>The pure part only: decoded bytes in, enriched bytes out.</summary>
     [Benchmark(OperationsPerInvoke = Records)]

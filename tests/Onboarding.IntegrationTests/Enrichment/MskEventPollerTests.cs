@@ -17,15 +17,20 @@ public sealed class MskEventPollerTests(KafkaFixture kafka)
         var topic = kafka.NewTopic("poller-shape", partitions: 2);
         await ProduceAsync(topic, 30, withHeader: true);
         var events = new List<MskEvent>();
+        var (running, mostAtOnce) = (0, 0);
         using var consumer = MskEventPoller.BuildConsumer(kafka.BootstrapServers, $"poller-{Guid.NewGuid():N}");
-        var poller = NewPoller(consumer, topic, batchSize: 7, (e, _) =>
+        var poller = NewPoller(consumer, topic, batchSize: 7, async (e, _) =>
         {
+            mostAtOnce = Math.Max(mostAtOnce, Interlocked.Increment(ref running));
+            await Task.Yield();
             events.Add(e);
-            return Task.CompletedTask;
+            Interlocked.Decrement(ref running);
         });
 
         await PollUntilAsync(poller, 30);
 
+        // The next batch is gathered while an invocation runs, but invocations never overlap.
+        Assert.Equal(1, mostAtOnce);
         Assert.All(events, e => Assert.InRange(e.Records.Values.Sum(r => r.Count), 1, 7));
         Assert.All(events, e => Assert.Equal(MskEvent.Source, e.EventSource));
         Assert.All(events, e => Assert.Equal(kafka.BootstrapServers, e.BootstrapServers));
@@ -71,6 +76,55 @@ public sealed class MskEventPollerTests(KafkaFixture kafka)
         Assert.Equal(Offset.Unset, committedAfterFailure);
         Assert.Equal(attempts[0], attempts.Skip(1).SelectMany(a => a).Take(attempts[0].Length));
         Assert.Equal(5, consumer.Committed([new TopicPartition(topic, 0)], TimeSpan.FromSeconds(30)).Single().Offset.Value);
+    }
+
+    [Fact]
+    public async Task Poller_WhenAnInvocationFails_AlsoRedeliversTheBatchGatheredMeanwhile_SoEveryRecordSucceedsOnce()
+    {
+        // Three records per partition and batches of three: the batch gathered while the first (failing) invocation
+        // runs holds the other partition, which only a seek back to that batch's start delivers again.
+        var topic = kafka.NewTopic("poller-refetch", partitions: 2);
+        using (var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build())
+        {
+            for (var i = 0; i < 6; i++)
+            {
+                await producer.ProduceAsync(new TopicPartition(topic, i % 2), new Message<string, string> { Key = $"k{i}", Value = $"{{\"n\":{i}}}" });
+            }
+        }
+
+        var succeeded = new List<(int Partition, long Offset)>();
+        var invocations = 0;
+        using var consumer = MskEventPoller.BuildConsumer(kafka.BootstrapServers, $"poller-{Guid.NewGuid():N}");
+        var poller = NewPoller(consumer, topic, batchSize: 3, (e, _) =>
+        {
+            if (++invocations == 1)
+            {
+                throw new InvalidOperationException("first invocation fails");
+            }
+
+            succeeded.AddRange(e.Records.Values.SelectMany(r => r).Select(r => (r.Partition, r.Offset)));
+            return Task.CompletedTask;
+        });
+
+        var handled = 0;
+        var failures = 0;
+        for (var polls = 0; handled < 6 && polls < 1000; polls++)
+        {
+            try
+            {
+                handled += await poller.PollOnceAsync(CancellationToken.None);
+            }
+            catch (InvalidOperationException)
+            {
+                failures++;
+            }
+        }
+
+        Assert.Equal(1, failures);
+        Assert.Equal(6, handled);
+        Assert.Equal([(0, 0L), (0, 1L), (0, 2L), (1, 0L), (1, 1L), (1, 2L)], succeeded.Order());
+        var committed = consumer.Committed([new TopicPartition(topic, 0), new TopicPartition(topic, 1)], TimeSpan.FromSeconds(30));
+        Assert.Equal([3L, 3L], committed.Select(c => c.Offset.Value));
     }
 
     [Fact]
