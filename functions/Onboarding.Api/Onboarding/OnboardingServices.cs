@@ -87,11 +87,11 @@ public static class OnboardingServices
         services.AddSingleton<IAmazonMarketplaceEntitlementService>(sp => new AmazonMarketplaceEntitlementServiceClient(sp.GetRequiredService<AwsJsonClientOptions>()));
         services.AddSingleton<IAmazonACMPCA>(sp => new AmazonACMPCAClient(sp.GetRequiredService<AwsJsonClientOptions>()));
         services.AddSingleton<IAmazonSecretsManager>(sp => new AmazonSecretsManagerClient(sp.GetRequiredService<AwsJsonClientOptions>()));
+        // From IConfiguration rather than the process environment, so WebApplicationFactory tests can point it at moto.
         services.AddSingleton<IAmazonDynamoDB>(sp =>
         {
             var configuration = sp.GetRequiredService<IConfiguration>();
-            var endpoint = configuration["AWS_ENDPOINT_URL_DYNAMODB"] is { Length: > 0 } dynamo ? dynamo : configuration["AWS_ENDPOINT_URL"];
-            return string.IsNullOrEmpty(endpoint) ? new AmazonDynamoDBClient() : new AmazonDynamoDBClient(new AmazonDynamoDBConfig { ServiceURL = endpoint });
+            return DynamoDbClientFactory.Create(name => configuration[name]);
         });
         services.AddSingleton<IKafkaAclWriter>(sp =>
         {
