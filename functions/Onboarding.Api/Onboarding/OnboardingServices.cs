@@ -140,6 +140,15 @@ public static class OnboardingServices
             o.CertificateValidityDays = int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : -1;
         }
 
+        if (c[OnboardingOptions.SessionLifetimeMinutesVariable] is { Length: > 0 } minutes)
+        {
+            // The range is checked by Validate with the other settings; text that is no number at all is reported here.
+            o.SessionLifetime = int.TryParse(minutes, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed)
+                ? TimeSpan.FromMinutes(parsed)
+                : throw new OptionsValidationException(nameof(OnboardingOptions), typeof(OnboardingOptions),
+                    [$"{OnboardingOptions.SessionLifetimeMinutesVariable} must be a whole number of minutes; got '{minutes}'."]);
+        }
+
         o.SecretPrefix = c[OnboardingOptions.SecretPrefixVariable] ?? string.Empty;
         o.Subject = new CertificateSubjectOptions
         {
