@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Onboarding.Aws.AwsJson;
+using Onboarding.Aws.DynamoDb;
 using Onboarding.Aws.Kafka;
 using Onboarding.Aws.SecretsManager;
 using Onboarding.Aws.ReferencePrices;
@@ -21,15 +22,8 @@ public sealed class EnrichmentFunction : IDisposable
         var producerConfig = EnrichmentProducerConfig.Create(settings.BootstrapServers, settings.DeliveryTimeoutMs, settings.SecurityProtocol);
         clientCertificate?.ApplyTo(producerConfig);
         producer = EnrichmentProducerConfig.Build(producerConfig);
-        var config = new AmazonDynamoDBConfig();
-        if (settings.DynamoDbEndpoint is { } endpoint)
-        {
-            // An endpoint override (moto locally) says nothing about the signing region; take it from the environment.
-            config.ServiceURL = endpoint.ToString();
-            config.AuthenticationRegion = Environment.GetEnvironmentVariable(EnrichmentEnvironment.AwsRegion) is { Length: > 0 } region ? region : "us-east-1";
-        }
-
-        dynamoDb = new AmazonDynamoDBClient(config);
+        // The endpoint was chosen and validated at start by the same factory (EnrichmentSettings); the signing region comes from the environment.
+        dynamoDb = DynamoDbClientFactory.Create(settings.DynamoDbEndpoint, Environment.GetEnvironmentVariable);
         Handler = new EnrichmentHandler(
             settings.Options,
             new DynamoDbReferencePriceStore(dynamoDb, settings.ReferenceTable),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Onboarding.Aws.DynamoDb;
 using Onboarding.Core.Enrichment;
 
 namespace Onboarding.Enrichment;
@@ -78,11 +79,15 @@ public sealed record EnrichmentSettings(
             errors.Add($"{EnrichmentEnvironment.SecurityProtocol} '{protocol}' must be plaintext or ssl");
         }
 
+        // The one endpoint rule every function uses (AWS_ENDPOINT_URL_DYNAMODB, else AWS_ENDPOINT_URL), checked here at start.
         Uri? endpoint = null;
-        if ((Text(EnrichmentEnvironment.DynamoDbEndpoint) ?? Text(EnrichmentEnvironment.AwsEndpoint)) is { } endpointText
-            && !Uri.TryCreate(endpointText, UriKind.Absolute, out endpoint))
+        try
         {
-            errors.Add($"DynamoDB endpoint '{endpointText}' is not an absolute URL");
+            endpoint = DynamoDbClientFactory.EndpointOverride(get);
+        }
+        catch (InvalidOperationException e)
+        {
+            errors.Add(e.Message.TrimEnd('.'));
         }
 
         if (errors.Count > 0)

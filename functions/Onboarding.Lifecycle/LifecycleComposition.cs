@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Amazon.DynamoDBv2;
 using Microsoft.Extensions.Logging;
 using Onboarding.Aws.AwsJson;
 using Onboarding.Aws.CertificateAuthority;
@@ -19,7 +18,8 @@ namespace Onboarding.Lifecycle;
 
 /// <summary>
 /// Builds the function from its settings: every client from the standard AWS chains (region, credentials) with the
-/// SDK's endpoint overrides (<c>AWS_ENDPOINT_URL</c>, <c>AWS_ENDPOINT_URL_&lt;SERVICE&gt;</c>), so the same build runs on moto.
+/// endpoint overrides (<c>AWS_ENDPOINT_URL</c>, <c>AWS_ENDPOINT_URL_&lt;SERVICE&gt;</c>; DynamoDB's through
+/// <see cref="DynamoDbClientFactory"/>), so the same build runs on moto.
 /// </summary>
 public static partial class LifecycleComposition
 {
@@ -28,7 +28,7 @@ public static partial class LifecycleComposition
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(logging);
         var aws = new AwsJsonClientOptions();
-        var dynamo = new AmazonDynamoDBClient();
+        var dynamo = DynamoDbClientFactory.Create(Environment.GetEnvironmentVariable);
         var secrets = new AmazonSecretsManagerClient(aws);
         IKafkaAclWriter acls;
         if (InMemoryKafkaAclWriter.IsRequested(Environment.GetEnvironmentVariable))

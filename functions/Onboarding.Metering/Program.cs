@@ -1,5 +1,4 @@
 // The Metering function: one MeteringJob run per EventBridge schedule tick (MeteringFunction.HandleAsync).
-using Amazon.DynamoDBv2;
 using Microsoft.Extensions.Logging;
 using Onboarding.Aws.AwsJson;
 using Onboarding.Aws.DynamoDb;
@@ -24,7 +23,7 @@ using var bootstrap = LambdaBootstrapBuilder.Create<ScheduledEvent>(
     .UseInitializer(() =>
     {
         var settings = MeteringSettings.FromEnvironment(Environment.GetEnvironmentVariable);
-        var dynamo = new AmazonDynamoDBClient();
+        var dynamo = DynamoDbClientFactory.Create(Environment.GetEnvironmentVariable);
         var tables = new SubscriberTableOptions { SubscribersTable = settings.SubscribersTable, OnboardingTable = settings.OnboardingTable ?? "" };
         function = new MeteringFunction(
             new MeteringJob(

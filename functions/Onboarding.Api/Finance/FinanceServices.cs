@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Onboarding.Aws.DynamoDb;
 using Onboarding.Aws.MeteringLedger;
 using Onboarding.Api.Apis;
 using Onboarding.Api.Finance;
@@ -13,14 +14,18 @@ public static class FinanceExtensions
 {
     public static IEndpointRouteBuilder MapFinanceApi(this IEndpointRouteBuilder app) => FinanceApi.Map(app);
 
-    /// <summary>Registers the finance view: its options and the ledger reader (DynamoDB; endpoint override via AWS_ENDPOINT_URL_DYNAMODB).</summary>
+    /// <summary>Registers the finance view: its options and the ledger reader (DynamoDB, built by DynamoDbClientFactory).</summary>
     public static WebApplicationBuilder AddFinance(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = FinanceOptions.FromConfiguration(builder.Configuration);
         builder.Services.AddSingleton(options);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
+        builder.Services.TryAddSingleton<IAmazonDynamoDB>(services =>
+        {
+            var configuration = services.GetRequiredService<IConfiguration>();
+            return DynamoDbClientFactory.Create(name => configuration[name]);
+        });
         builder.Services.AddSingleton<IMeteringLedgerReader>(services =>
         {
             if (string.IsNullOrWhiteSpace(options.LedgerTable))

@@ -26,6 +26,10 @@ public sealed class OnboardingOptions
     public const string PrivateLinkBrokersVariable = "KAFKA_BOOTSTRAP_SERVERS_PRIVATELINK";
     public const string KafkaAdminSecretArnVariable = "KAFKA_ADMIN_SECRET_ARN";
     public const string ProductNameVariable = "PRODUCT_NAME";
+    public const string SessionLifetimeMinutesVariable = "SESSION_LIFETIME_MINUTES";
+
+    public static readonly TimeSpan MinSessionLifetime = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan MaxSessionLifetime = TimeSpan.FromHours(24);
 
     public const string DefaultTemplateArn = "arn:aws:acm-pca:::template/EndEntityClientAuthCertificate_APIPassthrough/V1";
 
@@ -52,7 +56,7 @@ public sealed class OnboardingOptions
     /// <summary>The provider's admin certificate for ACL writes; null on a plaintext (local) cluster.</summary>
     public string? KafkaAdminSecretArn { get; set; }
 
-    /// <summary>How long a landing session (the cookie) lasts.</summary>
+    /// <summary>How long a landing session (the cookie) lasts: the time a buyer has to register and download credentials (SESSION_LIFETIME_MINUTES).</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(2);
 
     /// <summary>How long one worker may act for a customer before another may take over.</summary>
@@ -98,6 +102,11 @@ public sealed class OnboardingOptions
         catch (ArgumentException ex)
         {
             problems.Add($"{CertificateSubjectOptions.OrganizationVariable}/{CertificateSubjectOptions.OrganizationalUnitVariable}: {ex.Message}");
+        }
+
+        if (SessionLifetime < MinSessionLifetime || SessionLifetime > MaxSessionLifetime)
+        {
+            problems.Add($"{SessionLifetimeMinutesVariable} must be a whole number of minutes from {MinSessionLifetime.TotalMinutes:0} to {MaxSessionLifetime.TotalMinutes:0}; got {SessionLifetime.TotalMinutes:0.##}.");
         }
 
         if (!Brokers.Available().Any())

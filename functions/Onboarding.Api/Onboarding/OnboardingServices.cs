@@ -87,11 +87,11 @@ public static class OnboardingServices
         services.AddSingleton<IAmazonMarketplaceEntitlementService>(sp => new AmazonMarketplaceEntitlementServiceClient(sp.GetRequiredService<AwsJsonClientOptions>()));
         services.AddSingleton<IAmazonACMPCA>(sp => new AmazonACMPCAClient(sp.GetRequiredService<AwsJsonClientOptions>()));
         services.AddSingleton<IAmazonSecretsManager>(sp => new AmazonSecretsManagerClient(sp.GetRequiredService<AwsJsonClientOptions>()));
+        // From IConfiguration rather than the process environment, so WebApplicationFactory tests can point it at moto.
         services.AddSingleton<IAmazonDynamoDB>(sp =>
         {
             var configuration = sp.GetRequiredService<IConfiguration>();
-            var endpoint = configuration["AWS_ENDPOINT_URL_DYNAMODB"] is { Length: > 0 } dynamo ? dynamo : configuration["AWS_ENDPOINT_URL"];
-            return string.IsNullOrEmpty(endpoint) ? new AmazonDynamoDBClient() : new AmazonDynamoDBClient(new AmazonDynamoDBConfig { ServiceURL = endpoint });
+            return DynamoDbClientFactory.Create(name => configuration[name]);
         });
         services.AddSingleton<IKafkaAclWriter>(sp =>
         {
@@ -138,6 +138,15 @@ public static class OnboardingServices
         if (c[OnboardingOptions.CertificateValidityDaysVariable] is { Length: > 0 } days)
         {
             o.CertificateValidityDays = int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : -1;
+        }
+
+        if (c[OnboardingOptions.SessionLifetimeMinutesVariable] is { Length: > 0 } minutes)
+        {
+            // The range is checked by Validate with the other settings; text that is no number at all is reported here.
+            o.SessionLifetime = int.TryParse(minutes, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed)
+                ? TimeSpan.FromMinutes(parsed)
+                : throw new OptionsValidationException(nameof(OnboardingOptions), typeof(OnboardingOptions),
+                    [$"{OnboardingOptions.SessionLifetimeMinutesVariable} must be a whole number of minutes; got '{minutes}'."]);
         }
 
         o.SecretPrefix = c[OnboardingOptions.SecretPrefixVariable] ?? string.Empty;
