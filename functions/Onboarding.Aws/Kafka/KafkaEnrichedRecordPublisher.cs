@@ -124,6 +124,9 @@ public static class EnrichmentProducerConfig
             Partitioner = Partitioner.Murmur2Random,
             QueueBufferingMaxMessages = 1_000_000,
             MessageTimeoutMs = deliveryTimeoutMs,
+            // Delivery reports are only checked for their error and status: without key and value in them the
+            // produced arrays are garbage as soon as librdkafka has copied them, not when the broker acknowledges.
+            DeliveryReportFields = "status",
             ClientId = "onboarding-enrichment",
         };
         if (!string.IsNullOrWhiteSpace(securityProtocol))

@@ -57,6 +57,9 @@ internal static class PriceRecordParser
         DateTime timestamp = default;
         var hasTimestamp = false;
         var fieldCount = 0;
+        // A compact record without fields to drop (the usual case) is copied in one piece at the end.
+        int objectStart = 0, end = 0;
+        var compact = true;
         Span<char> chars = stackalloc char[MaxSymbolLength];
         try
         {
@@ -66,10 +69,12 @@ internal static class PriceRecordParser
                 return "record is not a JSON object";
             }
 
-            body.Append((byte)'{');
+            objectStart = (int)reader.TokenStartIndex;
+            end = objectStart + 1;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var start = (int)reader.TokenStartIndex;
+                compact &= fieldCount == 0 ? start == end : start == end + 1 && json[end] == (byte)',';
                 var field = Identify(ref reader);
                 reader.Read();
                 switch (field)
@@ -165,15 +170,9 @@ internal static class PriceRecordParser
                         break;
                 }
 
-                if (field != Field.Replaced)
-                {
-                    if (fieldCount++ > 0)
-                    {
-                        body.Append((byte)',');
-                    }
-
-                    body.Append(json[start..(int)reader.BytesConsumed]);
-                }
+                fieldCount++;
+                compact &= field != Field.Replaced;
+                end = (int)reader.BytesConsumed;
             }
 
             // Reading past the root object rejects trailing content.
@@ -202,8 +201,42 @@ internal static class PriceRecordParser
             return "missing field 'timestamp'";
         }
 
+        if (compact)
+        {
+            body.Append(json[objectStart..end]);
+        }
+        else
+        {
+            AppendFields(json, body);
+        }
+
         point = new PricePoint(symbol, hasClose ? close : price, DateOnly.FromDateTime(timestamp));
         return null;
+    }
+
+    /// <summary>The slow path of the body copy: field by field, without whitespace between them and without ours.</summary>
+    private static void AppendFields(ReadOnlySpan<byte> json, GrowableBuffer body)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+        reader.Read();
+        body.Append((byte)'{');
+        var fieldCount = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var start = (int)reader.TokenStartIndex;
+            var replaced = Identify(ref reader) == Field.Replaced;
+            reader.Read();
+            reader.Skip();
+            if (!replaced)
+            {
+                if (fieldCount++ > 0)
+                {
+                    body.Append((byte)',');
+                }
+
+                body.Append(json[start..(int)reader.BytesConsumed]);
+            }
+        }
     }
 
     private static Field Identify(ref Utf8JsonReader reader)

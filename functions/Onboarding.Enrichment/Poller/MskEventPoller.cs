@@ -160,12 +160,12 @@ public sealed partial class MskEventPoller(
             }
             catch
             {
-                SeekBack(previous.Batch, batch);
+                SeekBack(previous.Offsets, Span(batch));
                 throw;
             }
 
-            Commit(previous.Batch);
-            completed = previous.Batch.Count;
+            Commit(previous.Offsets);
+            completed = previous.Count;
         }
 
         if (batch.Count > 0)
@@ -174,8 +174,9 @@ public sealed partial class MskEventPoller(
             nextPayload = 1 - nextPayload;
             payload.ResetWrittenCount();
             WriteEvent(batch, bootstrapServers, options.EventSourceArn, payload);
-            // On the thread pool, so that this thread gathers the next batch meanwhile.
-            running = new Invocation(Task.Run(() => handler(payload.WrittenMemory, cancellationToken), CancellationToken.None), batch);
+            // On the thread pool, so that this thread gathers the next batch meanwhile. Only the offsets are kept:
+            // the consumed records are garbage once written into the payload.
+            running = new Invocation(Task.Run(() => handler(payload.WrittenMemory, cancellationToken), CancellationToken.None), Span(batch), batch.Count);
         }
 
         return completed;
@@ -196,19 +197,19 @@ public sealed partial class MskEventPoller(
         }
         catch
         {
-            SeekBack(previous.Batch, []);
+            SeekBack(previous.Offsets, []);
             throw;
         }
 
-        Commit(previous.Batch);
-        return previous.Batch.Count;
+        Commit(previous.Offsets);
+        return previous.Count;
     }
 
     /// <summary>Seeks every partition of the failed batch and of the batch gathered meanwhile back to its first record.</summary>
-    private void SeekBack(List<ConsumeResult<byte[], byte[]>> failed, List<ConsumeResult<byte[], byte[]>> gathered)
+    private void SeekBack(Dictionary<TopicPartition, (Offset First, Offset Last)> failed, Dictionary<TopicPartition, (Offset First, Offset Last)> gathered)
     {
         var first = new Dictionary<TopicPartition, Offset>();
-        foreach (var (partition, (start, _)) in Span(gathered).Concat(Span(failed)))
+        foreach (var (partition, (start, _)) in gathered.Concat(failed))
         {
             // The failed batch comes second and is older: its first offset wins where both have records.
             first[partition] = start;
@@ -220,8 +221,8 @@ public sealed partial class MskEventPoller(
         }
     }
 
-    private void Commit(List<ConsumeResult<byte[], byte[]>> batch) =>
-        consumer.Commit(Span(batch).Select(p => new TopicPartitionOffset(p.Key, p.Value.Last + 1)));
+    private void Commit(Dictionary<TopicPartition, (Offset First, Offset Last)> offsets) =>
+        consumer.Commit(offsets.Select(p => new TopicPartitionOffset(p.Key, p.Value.Last + 1)));
 
     /// <summary>
     /// Writes the payload the MSK event source mapping would send for <paramref name="records"/>: partitions in the
@@ -329,9 +330,9 @@ public sealed partial class MskEventPoller(
     private static Dictionary<TopicPartition, (Offset First, Offset Last)> Span(List<ConsumeResult<byte[], byte[]>> batch)
     {
         var span = new Dictionary<TopicPartition, (Offset First, Offset Last)>();
-        foreach (var record in batch)
+        foreach (var (topic, partition, records) in GroupByPartition(batch))
         {
-            span[record.TopicPartition] = span.TryGetValue(record.TopicPartition, out var known) ? (known.First, record.Offset) : (record.Offset, record.Offset);
+            span[new TopicPartition(topic, partition)] = (records[0].Offset, records[^1].Offset);
         }
 
         return span;
@@ -400,4 +401,4 @@ public sealed partial class MskEventPoller(
 }
 
 /// <summary>The invocation in progress and the batch it was given.</summary>
-internal sealed record Invocation(Task Handler, List<ConsumeResult<byte[], byte[]>> Batch);
+internal sealed record Invocation(Task Handler, Dictionary<TopicPartition, (Offset First, Offset Last)> Offsets, int Count);
