@@ -1,5 +1,7 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Onboarding.Aws.SecretsManager;
+using Onboarding.Core.Certificates;
 using Onboarding.Core.Lifecycle;
 using Onboarding.Core.Metering;
 using Onboarding.Core.Onboarding;
@@ -132,6 +134,56 @@ public sealed class LifecycleSequenceTests(MotoFixture moto) : IAsyncLifetime
         Assert.Equal(5, stack.AclsOf(newPrincipal).Count);
         Assert.Empty(stack.AclsOf(oldPrincipal));
         Assert.Equal(SubscriberStatus.Active, (await stack.Subscribers.GetAsync(stack.Customer.StableId))!.Value.Status);
+    }
+
+    [Fact]
+    public async Task SubscribeFail_AfterARegistrationThatCameBeforeSubscribeSuccess_RevokesEverythingIssuedAndSuspends()
+    {
+        var (certificate, secretArn, principal) = await stack.OnboardAsync();
+        using var _ = certificate;
+
+        var response = await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record("sqs-sns-subscribe-fail.json")));
+
+        Assert.Empty(response!.BatchItemFailures);
+        Assert.Empty(stack.AclsOf(principal));
+        Assert.Equal(3, stack.AclsOf(LifecycleStack.Neighbour).Count);
+        Assert.Equal([OnboardingLifecycleActions.SerialOf(certificate)], stack.Pca.Revoked);
+        var secret = await stack.Secrets.DescribeSecretAsync(new DescribeSecretRequest { SecretId = secretArn });
+        Assert.Contains(secret.Tags!, t => t.Key == LifecycleActionsOptions.StatusTag && t.Value == "revoked");
+        Assert.Equal(SubscriberStatus.Suspended, (await stack.Subscribers.GetAsync(stack.Customer.StableId))!.Value.Status);
+        Assert.Equal(SubscriptionStatus.Failed, (await stack.StateAsync())!.Status);
+        var onboarding = await stack.Onboarding.GetAsync(stack.Customer.StableId);
+        Assert.Equal((OnboardingStep.TokenResolved, 2, null), (onboarding!.Step, onboarding.CertificateGeneration, onboarding.KafkaPrincipal));
+    }
+
+    [Fact]
+    public async Task Revocation_WhenARegistrationIssuesCredentialsWhileItRuns_IsRetriedAndRevokesThemToo()
+    {
+        // Registered, no certificate yet: that is what the revocation reads first.
+        var started = LifecycleStack.Now.AddDays(-4);
+        await stack.Onboarding.StartAsync(OnboardingMachine.Start(stack.Customer, started));
+        var claim = await stack.Onboarding.TryClaimAsync(stack.Customer.StableId, "landing", started, TimeSpan.FromMinutes(5));
+        await stack.Onboarding.SaveAsync(claim!.State with { Step = OnboardingStep.Registered, Topics = stack.Feeds.AllTopics, KeyChoice = KeyChoice.GenerateKey }, "landing");
+        await stack.Onboarding.ReleaseAsync(stack.Customer.StableId, "landing");
+        await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record("sqs-sns-subscribe-success.json")));
+        (X509Certificate2 Certificate, string SecretArn, KafkaPrincipal Principal)? issued = null;
+        // ...and the registration completes between that read and the revocation's claim on the onboarding.
+        stack.LifecycleOnboarding.BeforeNextClaim = async () => issued = await stack.OnboardAsync();
+
+        var first = await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record("sqs-sns-unsubscribe-success.json")));
+
+        Assert.Single(first!.BatchItemFailures);
+        var (certificate, secretArn, principal) = Assert.NotNull(issued);
+        using var _ = certificate;
+        // Not restarted over the new credentials: the record still names them, so the retry finds and revokes them.
+        Assert.Equal(5, stack.AclsOf(principal).Count);
+        Assert.Equal(principal.Value, (await stack.Onboarding.GetAsync(stack.Customer.StableId))!.KafkaPrincipal);
+        Assert.NotEqual(SubscriptionStatus.Ended, (await stack.StateAsync())!.Status);
+
+        var retried = await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record("sqs-sns-unsubscribe-success.json")));
+
+        Assert.Empty(retried!.BatchItemFailures);
+        await AssertRevokedAsync(principal, OnboardingLifecycleActions.SerialOf(certificate), secretArn);
     }
 
     [Fact]
