@@ -58,18 +58,14 @@ public sealed partial class OnboardingLifecycleActions(
         ArgumentNullException.ThrowIfNull(state);
         if (await FindAsync(state, cancellationToken).ConfigureAwait(false) is not { } record)
         {
+            LogNotRegistered(logger, state.Key, "mark failed");
             return;
         }
 
-        // Registration does not wait for subscribe-success (the landing POST usually comes first), so a buyer whose
-        // subscription then fails may hold credentials already: take them back.
-        if (record.CertificateArn is not null || record.KafkaPrincipal is not null)
-        {
-            await RevokeIssuedAsync(record, state, SubscriberStatus.Suspended, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        await SetSubscriberStatusAsync(record.Customer, SubscriberStatus.Suspended, cancellationToken).ConfigureAwait(false);
+        // Registration does not wait for subscribe-success (the landing POST usually comes first), so the buyer may hold
+        // credentials already, or be registering right now: take back what was issued and restart the onboarding under
+        // its claim, so that a registration in progress stops or its credentials are revoked on retry.
+        await RevokeIssuedAsync(record, state, SubscriberStatus.Suspended, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task SendFinalUsageAsync(SubscriptionState state, DateTimeOffset endingAt, CancellationToken cancellationToken)

@@ -364,8 +364,8 @@ public sealed class OnboardingService(
         try
         {
             var state = claim.State;
-            // Read under the claim, so that the Lifecycle function's revocation (which takes the same claim to restart the
-            // onboarding) comes either before this check or after anything issued here, which it then revokes.
+            // Checked under the claim: the Lifecycle function restarts the onboarding under the same claim when it revokes,
+            // so it either came first (nothing left here to continue) or finds what is issued here and revokes it on retry.
             if (OnboardingMachine.NextAction(state) is not (OnboardingAction.ShowQuickStart or OnboardingAction.ShowFailure)
                 && await CheckSubscriptionAsync(customer, cancellationToken) is var verdict and not RegistrationVerdict.Allowed)
             {

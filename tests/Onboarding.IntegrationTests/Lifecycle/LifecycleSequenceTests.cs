@@ -145,19 +145,14 @@ public sealed class LifecycleSequenceTests(MotoFixture moto) : IAsyncLifetime
         var response = await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record("sqs-sns-subscribe-fail.json")));
 
         Assert.Empty(response!.BatchItemFailures);
-        Assert.Empty(stack.AclsOf(principal));
-        Assert.Equal(3, stack.AclsOf(LifecycleStack.Neighbour).Count);
-        Assert.Equal([OnboardingLifecycleActions.SerialOf(certificate)], stack.Pca.Revoked);
-        var secret = await stack.Secrets.DescribeSecretAsync(new DescribeSecretRequest { SecretId = secretArn });
-        Assert.Contains(secret.Tags!, t => t.Key == LifecycleActionsOptions.StatusTag && t.Value == "revoked");
-        Assert.Equal(SubscriberStatus.Suspended, (await stack.Subscribers.GetAsync(stack.Customer.StableId))!.Value.Status);
-        Assert.Equal(SubscriptionStatus.Failed, (await stack.StateAsync())!.Status);
-        var onboarding = await stack.Onboarding.GetAsync(stack.Customer.StableId);
-        Assert.Equal((OnboardingStep.TokenResolved, 2, null), (onboarding!.Step, onboarding.CertificateGeneration, onboarding.KafkaPrincipal));
+        await AssertRevokedAsync(principal, OnboardingLifecycleActions.SerialOf(certificate), secretArn, SubscriberStatus.Suspended, SubscriptionStatus.Failed);
     }
 
-    [Fact]
-    public async Task Revocation_WhenARegistrationIssuesCredentialsWhileItRuns_IsRetriedAndRevokesThemToo()
+    [Theory]
+    [InlineData("sqs-sns-unsubscribe-success.json", true, SubscriberStatus.Unsubscribed, SubscriptionStatus.Ended)]
+    [InlineData("sqs-sns-subscribe-fail.json", false, SubscriberStatus.Suspended, SubscriptionStatus.Failed)]
+    public async Task Revocation_WhenARegistrationIssuesCredentialsWhileItRuns_IsRetriedAndRevokesThemToo(
+        string notification, bool subscribedFirst, SubscriberStatus subscriberStatus, SubscriptionStatus subscriptionStatus)
     {
         // Registered, no certificate yet: that is what the revocation reads first.
         var started = LifecycleStack.Now.AddDays(-4);
@@ -165,12 +160,16 @@ public sealed class LifecycleSequenceTests(MotoFixture moto) : IAsyncLifetime
         var claim = await stack.Onboarding.TryClaimAsync(stack.Customer.StableId, "landing", started, TimeSpan.FromMinutes(5));
         await stack.Onboarding.SaveAsync(claim!.State with { Step = OnboardingStep.Registered, Topics = stack.Feeds.AllTopics, KeyChoice = KeyChoice.GenerateKey }, "landing");
         await stack.Onboarding.ReleaseAsync(stack.Customer.StableId, "landing");
-        await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record("sqs-sns-subscribe-success.json")));
+        if (subscribedFirst)
+        {
+            await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record("sqs-sns-subscribe-success.json")));
+        }
+
         (X509Certificate2 Certificate, string SecretArn, KafkaPrincipal Principal)? issued = null;
         // ...and the registration completes between that read and the revocation's claim on the onboarding.
         stack.LifecycleOnboarding.BeforeNextClaim = async () => issued = await stack.OnboardAsync();
 
-        var first = await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record("sqs-sns-unsubscribe-success.json")));
+        var first = await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record(notification)));
 
         Assert.Single(first!.BatchItemFailures);
         var (certificate, secretArn, principal) = Assert.NotNull(issued);
@@ -178,12 +177,12 @@ public sealed class LifecycleSequenceTests(MotoFixture moto) : IAsyncLifetime
         // Not restarted over the new credentials: the record still names them, so the retry finds and revokes them.
         Assert.Equal(5, stack.AclsOf(principal).Count);
         Assert.Equal(principal.Value, (await stack.Onboarding.GetAsync(stack.Customer.StableId))!.KafkaPrincipal);
-        Assert.NotEqual(SubscriptionStatus.Ended, (await stack.StateAsync())!.Status);
+        Assert.NotEqual(subscriptionStatus, (await stack.StateAsync())?.Status);
 
-        var retried = await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record("sqs-sns-unsubscribe-success.json")));
+        var retried = await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record(notification)));
 
         Assert.Empty(retried!.BatchItemFailures);
-        await AssertRevokedAsync(principal, OnboardingLifecycleActions.SerialOf(certificate), secretArn);
+        await AssertRevokedAsync(principal, OnboardingLifecycleActions.SerialOf(certificate), secretArn, subscriberStatus, subscriptionStatus);
     }
 
     [Fact]
@@ -221,7 +220,9 @@ public sealed class LifecycleSequenceTests(MotoFixture moto) : IAsyncLifetime
         Assert.Contains("SQS event", error.Message, StringComparison.Ordinal);
     }
 
-    private async Task AssertRevokedAsync(Onboarding.Core.Certificates.KafkaPrincipal principal, string serial, string secretArn)
+    private async Task AssertRevokedAsync(
+        KafkaPrincipal principal, string serial, string secretArn,
+        SubscriberStatus subscriberStatus = SubscriberStatus.Unsubscribed, SubscriptionStatus subscriptionStatus = SubscriptionStatus.Ended)
     {
         Assert.Empty(stack.AclsOf(principal));
         Assert.Equal(5, stack.AclsOf(LifecycleStack.Neighbour).Count + 2); // the neighbour's three rules are untouched
@@ -229,8 +230,8 @@ public sealed class LifecycleSequenceTests(MotoFixture moto) : IAsyncLifetime
         var secret = await stack.Secrets.DescribeSecretAsync(new DescribeSecretRequest { SecretId = secretArn });
         Assert.Contains(secret.Tags!, t => t.Key == LifecycleActionsOptions.StatusTag && t.Value == "revoked");
         Assert.Contains(secret.Tags!, t => t.Key == LifecycleActionsOptions.RevokedSerialTag && t.Value == serial);
-        Assert.Equal(SubscriberStatus.Unsubscribed, (await stack.Subscribers.GetAsync(stack.Customer.StableId))!.Value.Status);
-        Assert.Equal(SubscriptionStatus.Ended, (await stack.StateAsync())!.Status);
+        Assert.Equal(subscriberStatus, (await stack.Subscribers.GetAsync(stack.Customer.StableId))!.Value.Status);
+        Assert.Equal(subscriptionStatus, (await stack.StateAsync())!.Status);
         var onboarding = await stack.Onboarding.GetAsync(stack.Customer.StableId);
         Assert.Equal((OnboardingStep.TokenResolved, 2, null), (onboarding!.Step, onboarding.CertificateGeneration, onboarding.KafkaPrincipal));
     }
