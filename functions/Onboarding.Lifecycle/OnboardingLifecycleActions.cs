@@ -56,10 +56,16 @@ public sealed partial class OnboardingLifecycleActions(
     public async Task MarkFailedAsync(SubscriptionState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
-        if (await FindAsync(state, cancellationToken).ConfigureAwait(false) is { } record)
+        if (await FindAsync(state, cancellationToken).ConfigureAwait(false) is not { } record)
         {
-            await SetSubscriberStatusAsync(record.Customer, SubscriberStatus.Suspended, cancellationToken).ConfigureAwait(false);
+            LogNotRegistered(logger, state.Key, "mark failed");
+            return;
         }
+
+        // Registration does not wait for subscribe-success (the landing POST usually comes first), so the buyer may hold
+        // credentials already, or be registering right now: take back what was issued and restart the onboarding under
+        // its claim, so that a registration in progress stops or its credentials are revoked on retry.
+        await RevokeIssuedAsync(record, state, SubscriberStatus.Suspended, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task SendFinalUsageAsync(SubscriptionState state, DateTimeOffset endingAt, CancellationToken cancellationToken)
@@ -91,6 +97,12 @@ public sealed partial class OnboardingLifecycleActions(
             await MeterFinalUsageAsync(record, endedAt, cancellationToken).ConfigureAwait(false);
         }
 
+        await RevokeIssuedAsync(record, state, SubscriberStatus.Unsubscribed, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes the ACLs, revokes the certificate, tags the secret, records <paramref name="status"/> and restarts the onboarding.</summary>
+    private async Task RevokeIssuedAsync(OnboardingState record, SubscriptionState state, SubscriberStatus status, CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow();
         X509Certificate2? certificate = null;
         if (record.CertificateArn is { } certificateArn)
@@ -137,7 +149,7 @@ public sealed partial class OnboardingLifecycleActions(
             }
         }
 
-        await SetSubscriberStatusAsync(record.Customer, SubscriberStatus.Unsubscribed, cancellationToken).ConfigureAwait(false);
+        await SetSubscriberStatusAsync(record.Customer, status, cancellationToken).ConfigureAwait(false);
         await RestartOnboardingAsync(record, now, cancellationToken).ConfigureAwait(false);
         LogRevoked(logger, record.CustomerId, state.Key);
     }
@@ -303,6 +315,14 @@ public sealed partial class OnboardingLifecycleActions(
             if (current is { Step: OnboardingStep.TokenResolved, CertificateArn: null, SecretArn: null, KafkaPrincipal: null })
             {
                 return; // restarted already (a repeated notification)
+            }
+
+            if (current.CertificateArn != record.CertificateArn || current.KafkaPrincipal != record.KafkaPrincipal)
+            {
+                // A registration issued a certificate or wrote ACLs after this revocation read the record: restarting now
+                // would forget them while they still grant access. The retry reads the record again and revokes them too.
+                throw new ConcurrentUpdateException(
+                    $"The onboarding of {record.CustomerId} issued credentials while they were being revoked; the revocation will be retried.");
             }
 
             var restarted = OnboardingMachine.Start(current.Customer, now) with

@@ -4,6 +4,7 @@ using Onboarding.Api.Onboarding;
 using Onboarding.Api.Pages;
 using Onboarding.Aws.Onboarding;
 using Onboarding.Core.Certificates;
+using Onboarding.Core.Lifecycle;
 using Onboarding.Core.QuickStart;
 using Onboarding.Core.Subscribers;
 
@@ -55,6 +56,7 @@ public static class OnboardingApi
             LandingStatus.ExpiredToken => OnboardingPages.Problem("Subscription link expired", "The subscription token from AWS Marketplace has expired.", again, StatusCodes.Status400BadRequest),
             LandingStatus.ReplayedToken => OnboardingPages.Problem("Subscription link already used", "This subscription token has been used already; each can be used once.", again, StatusCodes.Status409Conflict),
             LandingStatus.UnknownProduct => OnboardingPages.Problem("Different product", "This subscription token belongs to another AWS Marketplace product than the one this page sets up.", "Open the product you subscribed to from your AWS Marketplace subscriptions.", StatusCodes.Status400BadRequest),
+            LandingStatus.SubscriptionInactive => SubscriptionInactive(outcome.Verdict),
             LandingStatus.NotEntitled => OnboardingPages.Problem("No active entitlement", outcome.Reason ?? "AWS Marketplace reports no active entitlement for this product.", "If you have just subscribed, wait a minute and open the product from AWS Marketplace again; otherwise check your subscription there.", StatusCodes.Status403Forbidden),
             _ => OnboardingPages.Problem("Please try again", (outcome.Reason ?? "A service did not answer.") + " Your subscription token was not used up.", "Reload this page to send the same request again, or return to AWS Marketplace.", StatusCodes.Status503ServiceUnavailable),
         };
@@ -75,6 +77,13 @@ public static class OnboardingApi
         }
 
         var outcome = OnboardingService.Describe(await onboarding.GetStateAsync(customer, cancellationToken));
+        if (outcome.Status is FlowStatus.NeedsRegistration or FlowStatus.Failed or FlowStatus.InProgress
+            && await onboarding.CheckSubscriptionAsync(customer, cancellationToken) is var verdict and not RegistrationVerdict.Allowed)
+        {
+            // Marketplace cancelled (or failed) the subscription since this session started: no form, no "try again".
+            return SubscriptionInactive(verdict);
+        }
+
         var tokens = antiforgery.GetAndStoreTokens(context);
         return outcome.Status switch
         {
@@ -187,6 +196,7 @@ public static class OnboardingApi
     {
         FlowStatus.Completed => Redirect(context, "/credentials"),
         FlowStatus.NotFound => NoSession(),
+        FlowStatus.SubscriptionInactive => SubscriptionInactive(outcome.Verdict),
         _ => Redirect(context, "/register"),
     };
 
@@ -285,6 +295,30 @@ public static class OnboardingApi
         "This page belongs to a setup session started from AWS Marketplace, and that session is missing or has expired.",
         "Open the product from your AWS Marketplace subscriptions to start a new session; anything you completed is kept.",
         StatusCodes.Status401Unauthorized);
+
+    /// <summary>What the buyer can do when Marketplace says the subscription failed or is cancelled. Nothing was created.</summary>
+    private static IResult SubscriptionInactive(RegistrationVerdict verdict)
+    {
+        const string justResubscribed = "If you have just subscribed again, AWS Marketplace may not have confirmed it to us yet: wait a minute, then choose \"Set up your account\" in AWS Marketplace again.";
+        return verdict switch
+        {
+            RegistrationVerdict.SubscriptionFailed => OnboardingPages.Problem(
+                "Subscription not active",
+                "AWS Marketplace reports that your subscription to this product failed, for example because the payment could not be set up. No credentials were created.",
+                "Check the subscription and its payment method under \"Manage subscriptions\" in AWS Marketplace and subscribe again; AWS Marketplace then brings you back here to set up your access. " + justResubscribed,
+                StatusCodes.Status403Forbidden),
+            RegistrationVerdict.SubscriptionEnding => OnboardingPages.Problem(
+                "Subscription being cancelled",
+                "AWS Marketplace reports that your subscription to this product is being cancelled, so no new credentials are issued. Credentials you already have keep working until the cancellation completes.",
+                "To keep the feed, subscribe again in AWS Marketplace. " + justResubscribed,
+                StatusCodes.Status403Forbidden),
+            _ => OnboardingPages.Problem(
+                "Subscription cancelled",
+                "AWS Marketplace reports that your subscription to this product was cancelled, so its credentials were revoked and no new ones are issued.",
+                "To get access again, subscribe again in AWS Marketplace; it brings you back here to set up new credentials. " + justResubscribed,
+                StatusCodes.Status403Forbidden),
+        };
+    }
 
     private static IResult FormExpired() => OnboardingPages.Problem(
         "Form expired",

@@ -41,6 +41,9 @@ internal static partial class OnboardingLog
     [LoggerMessage(12, LogLevel.Warning, "ACM PCA call retried after {ErrorCode} (attempt {Attempt}, waiting {Delay})")]
     public static partial void AwsRetry(ILogger logger, string errorCode, int attempt, TimeSpan delay);
 
+    [LoggerMessage(13, LogLevel.Warning, "Customer {CustomerId} refused: the recorded Marketplace subscription state is {Verdict}")]
+    public static partial void SubscriptionInactive(ILogger logger, string customerId, Core.Lifecycle.RegistrationVerdict verdict);
+
     [LoggerMessage(LogLevel.Information, "{Message}")]
     public static partial void LocalAcl(ILogger logger, string message);
 }

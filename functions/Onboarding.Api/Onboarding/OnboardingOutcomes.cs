@@ -1,3 +1,4 @@
+using Onboarding.Core.Lifecycle;
 using Onboarding.Core.Onboarding;
 using Onboarding.Core.Subscribers;
 
@@ -18,12 +19,16 @@ public enum LandingStatus
     UnknownProduct,
     NotEntitled,
 
+    /// <summary>Marketplace told the Lifecycle function the subscription failed or is cancelled; nothing was written, the token is not used up.</summary>
+    SubscriptionInactive,
+
     /// <summary>Marketplace or our storage did not answer; nothing was kept, the same token may be posted again.</summary>
     Unavailable,
 }
 
 /// <summary>The result of the Marketplace POST. <see cref="SessionId"/> goes into the cookie and nowhere else.</summary>
-public sealed record LandingOutcome(LandingStatus Status, CustomerIdentity? Customer = null, string? SessionId = null, string? Reason = null)
+public sealed record LandingOutcome(
+    LandingStatus Status, CustomerIdentity? Customer = null, string? SessionId = null, string? Reason = null, RegistrationVerdict Verdict = RegistrationVerdict.Allowed)
 {
     public override string ToString() => $"LandingOutcome({Status}, {Customer?.StableId})";
 }
@@ -48,9 +53,13 @@ public enum FlowStatus
 
     /// <summary>No onboarding exists for the customer (expired or never started).</summary>
     NotFound,
+
+    /// <summary>The subscription failed or is cancelled (see <see cref="FlowOutcome.Verdict"/>); nothing was done.</summary>
+    SubscriptionInactive,
 }
 
-public sealed record FlowOutcome(FlowStatus Status, OnboardingState? State, IReadOnlyList<FieldError>? Errors = null, string? Reason = null);
+public sealed record FlowOutcome(
+    FlowStatus Status, OnboardingState? State, IReadOnlyList<FieldError>? Errors = null, string? Reason = null, RegistrationVerdict Verdict = RegistrationVerdict.Allowed);
 
 /// <summary>The files of the credentials download; <see cref="PrivateKeyPem"/> only on the first download of a generated key.</summary>
 public sealed record CredentialsBundle(string CertificatePem, string ChainPem, string? PrivateKeyPem)

@@ -9,6 +9,7 @@ using Onboarding.Aws.SecretsManager;
 using Onboarding.Core.Acl;
 using Onboarding.Core.Certificates;
 using Onboarding.Core.Feeds;
+using Onboarding.Core.Lifecycle;
 using Onboarding.Core.Observability;
 using Onboarding.Core.Onboarding;
 using Onboarding.Core.Subscribers;
@@ -21,7 +22,8 @@ namespace Onboarding.Api.Onboarding;
 /// The Marketplace landing and onboarding flow: resolve the token, check the entitlement, accept the registration,
 /// then issue the certificate, store the secret, write the ACLs and record the subscriber, driven by
 /// <see cref="OnboardingMachine"/>. Each completed step is saved under the store's claim before the next starts, so a
-/// retry resumes where it stopped and concurrent requests for one customer never act twice.
+/// retry resumes where it stopped and concurrent requests for one customer never act twice. Nothing is issued while the
+/// subscription state the Lifecycle function keeps says the subscription failed or is cancelled (<see cref="RegistrationGate"/>).
 /// </summary>
 public sealed class OnboardingService(
     IAmazonAWSMarketplaceMetering metering,
@@ -32,6 +34,7 @@ public sealed class OnboardingService(
     IOnboardingStore store,
     ISubscriberStore subscribers,
     ILandingStore landing,
+    ISubscriptionStateStore subscriptions,
     FeedCatalog catalog,
     OnboardingOptions options,
     EmbeddedMetrics metrics,
@@ -93,6 +96,27 @@ public sealed class OnboardingService(
         }
 
         OnboardingLog.TokenResolved(logger, customer.StableId, resolved.ProductCode);
+
+        // Before anything is written: a refused buyer leaves no token, session or onboarding record behind.
+        RegistrationVerdict verdict;
+        try
+        {
+            verdict = await CheckSubscriptionAsync(
+                RegistrationGate.SubscriptionKeys(new SubscriptionRef(resolved.CustomerIdentifier, resolved.ProductCode, resolved.CustomerAWSAccountId, resolved.LicenseArn)),
+                cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            OnboardingLog.LandingFailed(logger, ex);
+            return new LandingOutcome(LandingStatus.Unavailable, customer, Reason: "We could not check the state of your subscription just now.");
+        }
+
+        if (verdict != RegistrationVerdict.Allowed)
+        {
+            OnboardingLog.SubscriptionInactive(logger, customer.StableId, verdict);
+            return new LandingOutcome(LandingStatus.SubscriptionInactive, customer, Verdict: verdict);
+        }
+
         var tokenHash = Hash(token);
         var now = clock.GetUtcNow();
         if (!await landing.TryUseTokenAsync(tokenHash, now + TokenMemory, cancellationToken))
@@ -129,6 +153,21 @@ public sealed class OnboardingService(
 
     public Task<OnboardingState?> GetStateAsync(CustomerIdentity customer, CancellationToken cancellationToken) =>
         store.GetAsync(customer.StableId, cancellationToken);
+
+    /// <summary>Whether the subscription state recorded by the Lifecycle function lets this buyer be onboarded now.</summary>
+    public Task<RegistrationVerdict> CheckSubscriptionAsync(CustomerIdentity customer, CancellationToken cancellationToken) =>
+        CheckSubscriptionAsync(RegistrationGate.SubscriptionKeys(customer), cancellationToken);
+
+    private async Task<RegistrationVerdict> CheckSubscriptionAsync(IReadOnlyList<string> subscriptionKeys, CancellationToken cancellationToken)
+    {
+        var states = new List<SubscriptionState?>(subscriptionKeys.Count);
+        foreach (var key in subscriptionKeys)
+        {
+            states.Add((await subscriptions.GetAsync(key, cancellationToken))?.State);
+        }
+
+        return RegistrationGate.Decide(states);
+    }
 
     /// <summary>Validates and records the registration, then runs every remaining step. A completed or started onboarding ignores the form and resumes.</summary>
     public async Task<FlowOutcome> RegisterAsync(CustomerIdentity customer, RegistrationForm form, CancellationToken cancellationToken)
@@ -325,6 +364,15 @@ public sealed class OnboardingService(
         try
         {
             var state = claim.State;
+            // Checked under the claim: the Lifecycle function restarts the onboarding under the same claim when it revokes,
+            // so it either came first (nothing left here to continue) or finds what is issued here and revokes it on retry.
+            if (OnboardingMachine.NextAction(state) is not (OnboardingAction.ShowQuickStart or OnboardingAction.ShowFailure)
+                && await CheckSubscriptionAsync(customer, cancellationToken) is var verdict and not RegistrationVerdict.Allowed)
+            {
+                OnboardingLog.SubscriptionInactive(logger, customer.StableId, verdict);
+                return new FlowOutcome(FlowStatus.SubscriptionInactive, state, Verdict: verdict);
+            }
+
             if (OnboardingMachine.NextAction(state) == OnboardingAction.Register)
             {
                 if (registration is null)

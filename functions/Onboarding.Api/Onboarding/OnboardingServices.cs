@@ -6,12 +6,14 @@ using Onboarding.Aws.AwsJson;
 using Onboarding.Aws.CertificateAuthority;
 using Onboarding.Aws.DynamoDb;
 using Onboarding.Aws.KafkaAcl;
+using Onboarding.Aws.Lifecycle;
 using Onboarding.Aws.Marketplace;
 using Onboarding.Aws.Onboarding;
 using Onboarding.Aws.SecretsManager;
 using Onboarding.Core.Acl;
 using Onboarding.Core.Certificates;
 using Onboarding.Core.Feeds;
+using Onboarding.Core.Lifecycle;
 using Onboarding.Core.Observability;
 using Onboarding.Core.Onboarding;
 using Onboarding.Core.QuickStart;
@@ -110,6 +112,8 @@ public static class OnboardingServices
         services.AddSingleton<IOnboardingStore>(sp => new DynamoDbOnboardingStore(sp.GetRequiredService<IAmazonDynamoDB>(), sp.GetRequiredService<SubscriberTableOptions>()));
         services.AddSingleton<ISubscriberStore>(sp => new DynamoDbSubscriberStore(sp.GetRequiredService<IAmazonDynamoDB>(), sp.GetRequiredService<SubscriberTableOptions>()));
         services.AddSingleton<ILandingStore>(sp => new DynamoDbLandingStore(sp.GetRequiredService<IAmazonDynamoDB>(), sp.GetRequiredService<SubscriberTableOptions>()));
+        // Written by the Lifecycle function; registration only reads it.
+        services.AddSingleton<ISubscriptionStateStore>(sp => new DynamoDbSubscriptionStateStore(sp.GetRequiredService<IAmazonDynamoDB>(), sp.GetRequiredService<SubscriberTableOptions>()));
         services.AddSingleton<OnboardingService>();
         return builder;
     }

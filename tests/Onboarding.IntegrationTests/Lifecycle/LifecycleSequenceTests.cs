@@ -1,5 +1,7 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Onboarding.Aws.SecretsManager;
+using Onboarding.Core.Certificates;
 using Onboarding.Core.Lifecycle;
 using Onboarding.Core.Metering;
 using Onboarding.Core.Onboarding;
@@ -135,6 +137,55 @@ public sealed class LifecycleSequenceTests(MotoFixture moto) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SubscribeFail_AfterARegistrationThatCameBeforeSubscribeSuccess_RevokesEverythingIssuedAndSuspends()
+    {
+        var (certificate, secretArn, principal) = await stack.OnboardAsync();
+        using var _ = certificate;
+
+        var response = await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record("sqs-sns-subscribe-fail.json")));
+
+        Assert.Empty(response!.BatchItemFailures);
+        await AssertRevokedAsync(principal, OnboardingLifecycleActions.SerialOf(certificate), secretArn, SubscriberStatus.Suspended, SubscriptionStatus.Failed);
+    }
+
+    [Theory]
+    [InlineData("sqs-sns-unsubscribe-success.json", true, SubscriberStatus.Unsubscribed, SubscriptionStatus.Ended)]
+    [InlineData("sqs-sns-subscribe-fail.json", false, SubscriberStatus.Suspended, SubscriptionStatus.Failed)]
+    public async Task Revocation_WhenARegistrationIssuesCredentialsWhileItRuns_IsRetriedAndRevokesThemToo(
+        string notification, bool subscribedFirst, SubscriberStatus subscriberStatus, SubscriptionStatus subscriptionStatus)
+    {
+        // Registered, no certificate yet: that is what the revocation reads first.
+        var started = LifecycleStack.Now.AddDays(-4);
+        await stack.Onboarding.StartAsync(OnboardingMachine.Start(stack.Customer, started));
+        var claim = await stack.Onboarding.TryClaimAsync(stack.Customer.StableId, "landing", started, TimeSpan.FromMinutes(5));
+        await stack.Onboarding.SaveAsync(claim!.State with { Step = OnboardingStep.Registered, Topics = stack.Feeds.AllTopics, KeyChoice = KeyChoice.GenerateKey }, "landing");
+        await stack.Onboarding.ReleaseAsync(stack.Customer.StableId, "landing");
+        if (subscribedFirst)
+        {
+            await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record("sqs-sns-subscribe-success.json")));
+        }
+
+        (X509Certificate2 Certificate, string SecretArn, KafkaPrincipal Principal)? issued = null;
+        // ...and the registration completes between that read and the revocation's claim on the onboarding.
+        stack.LifecycleOnboarding.BeforeNextClaim = async () => issued = await stack.OnboardAsync();
+
+        var first = await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record(notification)));
+
+        Assert.Single(first!.BatchItemFailures);
+        var (certificate, secretArn, principal) = Assert.NotNull(issued);
+        using var _ = certificate;
+        // Not restarted over the new credentials: the record still names them, so the retry finds and revokes them.
+        Assert.Equal(5, stack.AclsOf(principal).Count);
+        Assert.Equal(principal.Value, (await stack.Onboarding.GetAsync(stack.Customer.StableId))!.KafkaPrincipal);
+        Assert.NotEqual(subscriptionStatus, (await stack.StateAsync())?.Status);
+
+        var retried = await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record(notification)));
+
+        Assert.Empty(retried!.BatchItemFailures);
+        await AssertRevokedAsync(principal, OnboardingLifecycleActions.SerialOf(certificate), secretArn, subscriberStatus, subscriptionStatus);
+    }
+
+    [Fact]
     public async Task NotificationsBeforeRegistration_OnlyRecordTheStateAndRegistrationFindsItActive()
     {
         var response = await stack.InvokeAsync(LifecycleStack.SqsEvent(
@@ -169,7 +220,9 @@ public sealed class LifecycleSequenceTests(MotoFixture moto) : IAsyncLifetime
         Assert.Contains("SQS event", error.Message, StringComparison.Ordinal);
     }
 
-    private async Task AssertRevokedAsync(Onboarding.Core.Certificates.KafkaPrincipal principal, string serial, string secretArn)
+    private async Task AssertRevokedAsync(
+        KafkaPrincipal principal, string serial, string secretArn,
+        SubscriberStatus subscriberStatus = SubscriberStatus.Unsubscribed, SubscriptionStatus subscriptionStatus = SubscriptionStatus.Ended)
     {
         Assert.Empty(stack.AclsOf(principal));
         Assert.Equal(5, stack.AclsOf(LifecycleStack.Neighbour).Count + 2); // the neighbour's three rules are untouched
@@ -177,8 +230,8 @@ public sealed class LifecycleSequenceTests(MotoFixture moto) : IAsyncLifetime
         var secret = await stack.Secrets.DescribeSecretAsync(new DescribeSecretRequest { SecretId = secretArn });
         Assert.Contains(secret.Tags!, t => t.Key == LifecycleActionsOptions.StatusTag && t.Value == "revoked");
         Assert.Contains(secret.Tags!, t => t.Key == LifecycleActionsOptions.RevokedSerialTag && t.Value == serial);
-        Assert.Equal(SubscriberStatus.Unsubscribed, (await stack.Subscribers.GetAsync(stack.Customer.StableId))!.Value.Status);
-        Assert.Equal(SubscriptionStatus.Ended, (await stack.StateAsync())!.Status);
+        Assert.Equal(subscriberStatus, (await stack.Subscribers.GetAsync(stack.Customer.StableId))!.Value.Status);
+        Assert.Equal(subscriptionStatus, (await stack.StateAsync())!.Status);
         var onboarding = await stack.Onboarding.GetAsync(stack.Customer.StableId);
         Assert.Equal((OnboardingStep.TokenResolved, 2, null), (onboarding!.Step, onboarding.CertificateGeneration, onboarding.KafkaPrincipal));
     }

@@ -54,6 +54,9 @@ internal sealed class LifecycleStack : IAsyncDisposable
     public FakeAdminClient Admin { get; private set; } = null!;
     public ConfluentKafkaAclWriter Acls { get; private set; } = null!;
     public DynamoDbOnboardingStore Onboarding { get; private set; } = null!;
+
+    /// <summary>The onboarding store as the Lifecycle function sees it, so a test can act between its read and its claim.</summary>
+    public InterleavingOnboardingStore LifecycleOnboarding { get; private set; } = null!;
     public DynamoDbSubscriberStore Subscribers { get; private set; } = null!;
     public DynamoDbSubscriptionStateStore States { get; private set; } = null!;
     public InMemoryMeteringLedger Ledger { get; } = new();
@@ -76,13 +79,14 @@ internal sealed class LifecycleStack : IAsyncDisposable
         stack.Admin = fake;
         stack.Acls = new ConfluentKafkaAclWriter(admin);
         stack.Onboarding = new DynamoDbOnboardingStore(stack.Dynamo, stack.Tables);
+        stack.LifecycleOnboarding = new InterleavingOnboardingStore(stack.Onboarding);
         stack.Subscribers = new DynamoDbSubscriberStore(stack.Dynamo, stack.Tables);
         stack.States = new DynamoDbSubscriptionStateStore(stack.Dynamo, stack.Tables);
         stack.CaArn = await stack.CreateActiveRootCaAsync();
 
         var clock = new FixedClock(Now);
         var actions = new OnboardingLifecycleActions(
-            stack.Onboarding, stack.Subscribers, stack.Acls, stack.Pca, stack.Secrets, contractEntitlements ?? new NoEntitlements(), stack.Feeds,
+            stack.LifecycleOnboarding, stack.Subscribers, stack.Acls, stack.Pca, stack.Secrets, contractEntitlements ?? new NoEntitlements(), stack.Feeds,
             new MeteringJob(stack.Ledger, stack.Marketplace, new DimensionMap(), MeteringWindow.Marketplace),
             new LifecycleActionsOptions(stack.CaArn, ProductCode, ContractModel: contractEntitlements is not null),
             clock,
@@ -191,6 +195,39 @@ internal sealed class LifecycleStack : IAsyncDisposable
             Revoked.Add(request.CertificateSerial!);
             return response;
         }
+    }
+
+    /// <summary>Runs <see cref="BeforeNextClaim"/> once, just before the next claim, as a concurrent request would.</summary>
+    internal sealed class InterleavingOnboardingStore(IOnboardingStore inner) : IOnboardingStore
+    {
+        private Func<Task>? beforeNextClaim;
+
+        public Func<Task>? BeforeNextClaim
+        {
+            set => beforeNextClaim = value;
+        }
+
+        public Task<OnboardingState?> GetAsync(string customerId, CancellationToken cancellationToken = default) =>
+            inner.GetAsync(customerId, cancellationToken);
+
+        public Task<(OnboardingState State, bool Created)> StartAsync(OnboardingState initial, CancellationToken cancellationToken = default) =>
+            inner.StartAsync(initial, cancellationToken);
+
+        public async Task<OnboardingClaim?> TryClaimAsync(string customerId, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Exchange(ref beforeNextClaim, null) is { } concurrently)
+            {
+                await concurrently();
+            }
+
+            return await inner.TryClaimAsync(customerId, owner, now, lease, cancellationToken);
+        }
+
+        public Task<OnboardingState> SaveAsync(OnboardingState state, string owner, CancellationToken cancellationToken = default) =>
+            inner.SaveAsync(state, owner, cancellationToken);
+
+        public Task ReleaseAsync(string customerId, string owner, CancellationToken cancellationToken = default) =>
+            inner.ReleaseAsync(customerId, owner, cancellationToken);
     }
 
     /// <summary>Subscription listings grant every feed; GetEntitlements must not be called.</summary>
