@@ -61,13 +61,20 @@ public sealed class EnrichmentLambdaProcessTests(MotoFixture moto) : IDisposable
 
     private Process StartFunction(string runtimeApi, string table)
     {
-        var start = new ProcessStartInfo("dotnet")
+        // ENRICHMENT_BOOTSTRAP=artifacts/EnrichmentFunction/bootstrap runs the packaged function (`make
+        // build-EnrichmentFunction`) instead of the build output, to check what sam deploy would upload.
+        var packaged = Environment.GetEnvironmentVariable("ENRICHMENT_BOOTSTRAP");
+        var start = new ProcessStartInfo(string.IsNullOrEmpty(packaged) ? "dotnet" : Path.GetFullPath(packaged))
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Onboarding.Enrichment.dll") },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (string.IsNullOrEmpty(packaged))
+        {
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Onboarding.Enrichment.dll"));
+        }
+
         start.Environment["AWS_LAMBDA_RUNTIME_API"] = runtimeApi;
         start.Environment["KAFKA_BOOTSTRAP_SERVERS"] = kafka.BootstrapServers;
         start.Environment["REFERENCE_PRICES_TABLE"] = table;
