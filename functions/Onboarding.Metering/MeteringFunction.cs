@@ -18,9 +18,15 @@ public sealed partial class MeteringFunction(
         // Subscriptions that ended inside the window still owe their last hours.
         var live = await subscriptions.ListAsync(MeteringHours.EarliestBillableHour(now, window) - MeteringHours.Hour * window.MaxFlaggedHours, cancellationToken)
             .ConfigureAwait(false);
-        var report = await job.RunAsync(live, now, cancellationToken).ConfigureAwait(false);
+        foreach (var customer in live.CustomersWithoutPlan)
+        {
+            LogWithoutPlan(logger, customer);
+        }
 
-        LogRunFinished(logger, live.Count, report.EntriesCreated, report.Calls, report.Reported, report.Retrying, report.Throttled);
+        var report = await job.RunAsync(live.Subscriptions, now, cancellationToken).ConfigureAwait(false);
+        report.SubscribersWithoutPlan = live.CustomersWithoutPlan.Count;
+
+        LogRunFinished(logger, live.Subscriptions.Count, report.EntriesCreated, report.Calls, report.Reported, report.Retrying, report.Throttled);
         if (report.EntriesTooLate > 0 || report.EntriesExpired > 0 || report.CustomerNotSubscribed > 0 || report.DuplicateRecord > 0)
         {
             LogNeedsFinance(logger, report.EntriesTooLate, report.EntriesExpired, report.CustomerNotSubscribed, report.DuplicateRecord);
@@ -55,7 +61,8 @@ public sealed partial class MeteringFunction(
 
     /// <summary>
     /// Two CloudWatch Embedded Metric Format lines: the run's counters under the Service dimension, and
-    /// <see cref="FailedRecordsMetric"/> (records refused, expired or left unprocessed) with no dimensions, as the alarm expects.
+    /// <see cref="FailedRecordsMetric"/> (records refused, expired or left unprocessed, and subscribers with access but no plan to
+    /// bill from) with no dimensions, as the alarm expects.
     /// </summary>
     public static void WriteMetrics(EmbeddedMetrics output, MeteringRunReport report)
     {
@@ -70,12 +77,14 @@ public sealed partial class MeteringFunction(
             new Metric("MeteringCustomerNotSubscribed", report.CustomerNotSubscribed),
             new Metric("MeteringDuplicateRecords", report.DuplicateRecord),
             new Metric("MeteringRecordsTooLate", report.EntriesTooLate + report.EntriesExpired),
+            new Metric("MeteringSubscribersWithoutPlan", report.SubscribersWithoutPlan),
         ]);
         output.EmitWithoutDimensions(
         [
             new Metric(
                 FailedRecordsMetric,
-                report.CustomerNotSubscribed + report.DuplicateRecord + report.EntriesTooLate + report.EntriesExpired + report.Retrying),
+                report.CustomerNotSubscribed + report.DuplicateRecord + report.EntriesTooLate + report.EntriesExpired + report.Retrying
+                + report.SubscribersWithoutPlan),
         ]);
     }
 
@@ -95,4 +104,8 @@ public sealed partial class MeteringFunction(
 
     [LoggerMessage(5, LogLevel.Warning, "BatchMeterUsage call failed; its records stay pending: {Error}")]
     private static partial void LogCallFailed(ILogger logger, string error);
+
+    [LoggerMessage(6, LogLevel.Error,
+        "Subscriber {CustomerId} has access but no entitlement plan in the subscribers table: its usage is not billed until one is written (a lifecycle re-plan writes it)")]
+    private static partial void LogWithoutPlan(ILogger logger, string customerId);
 }

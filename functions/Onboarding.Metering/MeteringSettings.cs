@@ -4,17 +4,28 @@ using Onboarding.Core.Metering;
 namespace Onboarding.Metering;
 
 /// <summary>The Metering function's configuration, from the environment variables the SAM template sets.</summary>
-/// <param name="OnboardingTable">Optional: feeds of subscribers without an entitlement plan come from their onboarding record.</param>
+/// <remarks>
+/// The feeds to bill come from the subscribers table alone (each subscriber's entitlement plan), so the function needs
+/// no onboarding table: see <see cref="Onboarding.Aws.Metering.SubscriberMeteredSubscriptions"/>.
+/// </remarks>
 public sealed record MeteringSettings(
-    string LedgerTable, DimensionMap Dimensions, MeteringWindow Window, string SubscribersTable, string? OnboardingTable, string ProductCode)
+    string LedgerTable, DimensionMap Dimensions, MeteringWindow Window, string SubscribersTable, string ProductCode)
 {
     public const string SubscribersTableVariable = "SUBSCRIBERS_TABLE";
-    public const string OnboardingTableVariable = "ONBOARDING_TABLE";
     public const string ProductCodeVariable = "PRODUCT_CODE";
 
     public const string LedgerTableVariable = "METERING_LEDGER_TABLE";
+
+    /// <summary>Feed to Marketplace dimension map (template parameter MeteringDimensions); the lifecycle function's final usage reads the same variable.</summary>
     public const string DimensionsVariable = "METERING_DIMENSIONS";
+
+    /// <summary>
+    /// Code-level tuning, deliberately not template parameters: the margin must cover a whole run (the function's
+    /// Timeout, a template test holds them together) and the lifecycle function's final usage uses the built-in window.
+    /// </summary>
     public const string SafetyMarginVariable = "METERING_SAFETY_MARGIN_MINUTES";
+
+    /// <inheritdoc cref="SafetyMarginVariable"/>
     public const string MaxFlaggedHoursVariable = "METERING_MAX_FLAGGED_HOURS";
 
     public static MeteringSettings FromEnvironment(Func<string, string?> variable)
@@ -49,9 +60,7 @@ public sealed record MeteringSettings(
             throw new InvalidOperationException($"{ProductCodeVariable} must be the Marketplace product code.");
         }
 
-        return new MeteringSettings(
-            table, ParseDimensions(variable(DimensionsVariable)), window, subscribers,
-            variable(OnboardingTableVariable) is { Length: > 0 } onboarding ? onboarding : null, product);
+        return new MeteringSettings(table, ParseDimensions(variable(DimensionsVariable)), window, subscribers, product);
     }
 
     /// <summary>See <see cref="DimensionMap.Parse"/>; errors name <see cref="DimensionsVariable"/>.</summary>

@@ -24,17 +24,14 @@ using var bootstrap = LambdaBootstrapBuilder.Create<ScheduledEvent>(
     {
         var settings = MeteringSettings.FromEnvironment(Environment.GetEnvironmentVariable);
         var dynamo = DynamoDbClientFactory.Create(Environment.GetEnvironmentVariable);
-        var tables = new SubscriberTableOptions { SubscribersTable = settings.SubscribersTable, OnboardingTable = settings.OnboardingTable ?? "" };
+        var tables = new SubscriberTableOptions { SubscribersTable = settings.SubscribersTable };
         function = new MeteringFunction(
             new MeteringJob(
                 new DynamoDbMeteringLedger(dynamo, new MeteringLedgerOptions { TableName = settings.LedgerTable }),
                 new AmazonAWSMarketplaceMeteringClient(new AwsJsonClientOptions()),
                 settings.Dimensions,
                 settings.Window),
-            new SubscriberMeteredSubscriptions(
-                new DynamoDbSubscriberStore(dynamo, tables),
-                settings.OnboardingTable is null ? null : new DynamoDbOnboardingStore(dynamo, tables),
-                settings.ProductCode),
+            new SubscriberMeteredSubscriptions(new DynamoDbSubscriberStore(dynamo, tables), settings.ProductCode),
             settings.Window,
             TimeProvider.System,
             logging.CreateLogger<MeteringFunction>(),

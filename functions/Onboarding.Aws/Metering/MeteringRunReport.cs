@@ -32,5 +32,8 @@ public sealed class MeteringRunReport
     /// <summary>Entries still Pending after this run; the next run re-sends them unchanged.</summary>
     public int Retrying { get; set; }
 
+    /// <summary>Subscribers with access but no entitlement plan to bill from (see <see cref="Core.Metering.SubscriptionsToMeter"/>).</summary>
+    public int SubscribersWithoutPlan { get; set; }
+
     public List<string> Errors { get; } = [];
 }

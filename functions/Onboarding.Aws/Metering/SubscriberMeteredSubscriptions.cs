@@ -1,20 +1,23 @@
 using Onboarding.Core.Lifecycle;
 using Onboarding.Core.Metering;
-using Onboarding.Core.Onboarding;
 using Onboarding.Core.Subscribers;
 
 namespace Onboarding.Aws.Metering;
 
 /// <summary>
-/// The subscriptions to meter, from the subscriber records: every subscriber that has (or had, since the given time)
-/// access, with the feeds of its last entitlement plan (or, without one, of its onboarding record when that store is given).
+/// The subscriptions to meter, from the subscribers table alone: every subscriber that has (or had, since the given
+/// time) access, billed for the feeds of its entitlement plan. The plan is the record of what the customer may read:
+/// onboarding writes it before the subscriber record exists, and every lifecycle re-plan rewrites it together with the
+/// ACLs. The onboarding record's topics are not a fallback: they are the first plan only and go stale on a re-plan, so
+/// a customer whose entitlement was cut to nothing would be billed for feeds it can no longer read.
 /// </summary>
 /// <param name="productCode">PRODUCT_CODE: the product of license-model customers, whose identity names none.</param>
-public sealed class SubscriberMeteredSubscriptions(ISubscriberStore subscribers, IOnboardingStore? onboarding, string productCode) : IMeteredSubscriptions
+public sealed class SubscriberMeteredSubscriptions(ISubscriberStore subscribers, string productCode) : IMeteredSubscriptions
 {
-    public async Task<IReadOnlyList<MeteredSubscription>> ListAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    public async Task<SubscriptionsToMeter> ListAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         var result = new List<MeteredSubscription>();
+        var withoutPlan = new List<string>();
         await foreach (var subscriber in subscribers.ListAsync(cancellationToken).ConfigureAwait(false))
         {
             DateTimeOffset? until = subscriber.Status switch
@@ -30,20 +33,23 @@ public sealed class SubscriberMeteredSubscriptions(ISubscriberStore subscribers,
 
             var customerId = subscriber.Customer.StableId;
             var plan = await subscribers.GetEntitlementsAsync(customerId, cancellationToken).ConfigureAwait(false);
-            var feeds = plan?.Value.Topics is { Count: > 0 } planned
-                ? planned
-                : onboarding is null ? []
-                : (await onboarding.GetAsync(customerId, cancellationToken).ConfigureAwait(false))?.Topics ?? [];
+            if (plan is null)
+            {
+                withoutPlan.Add(customerId);
+                continue;
+            }
 
-            if (feeds.Count == 0)
+            // An empty plan is an entitlement that ended or no longer covers any feed: no access, nothing to bill.
+            if (plan.Value.Topics.Count == 0)
             {
                 continue;
             }
 
             var product = subscriber.Customer.ProductCode ?? productCode;
-            result.Add(new MeteredSubscription(SubscriptionIdentities.BillingRef(subscriber.Customer, product), product, feeds, subscriber.CreatedAt, until));
+            result.Add(new MeteredSubscription(
+                SubscriptionIdentities.BillingRef(subscriber.Customer, product), product, plan.Value.Topics, subscriber.CreatedAt, until));
         }
 
-        return result;
+        return new SubscriptionsToMeter(result, withoutPlan);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Amazon.DynamoDBv2;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Onboarding.Aws.Metering;
 using Onboarding.Aws.MeteringLedger;
@@ -7,6 +8,7 @@ using Onboarding.Core.Lifecycle;
 using Onboarding.Core.Metering;
 using Onboarding.Core.Observability;
 using Onboarding.IntegrationTests.Fixtures;
+using Onboarding.IntegrationTests.OnboardingFlow;
 using Onboarding.Metering;
 
 namespace Onboarding.IntegrationTests.Metering;
@@ -77,6 +79,39 @@ public sealed class MeteringFunctionTests(MotoFixture moto) : IAsyncLifetime
         Assert.Equal(0, alarmLine.RootElement.GetProperty(MeteringFunction.FailedRecordsMetric).GetInt32());
     }
 
+    [Fact]
+    public async Task Run_WithASubscriberThatHasAccessButNoPlan_BillsTheOthersAndRaisesTheFailedRecordsAlarmNamingIt()
+    {
+        var trigger = JsonSerializer.Deserialize(
+            File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "events", "schedule-hourly.json")), MeteringJsonContext.Default.ScheduledEvent)!;
+        var now = trigger.Time.AddSeconds(3);
+        var ledger = new DynamoDbMeteringLedger(dynamo, new MeteringLedgerOptions { TableName = "ledger" });
+        await ledger.AdvanceWatermarkAsync(MeteringHours.LastCompletedHour(now) - MeteringHours.Hour, CancellationToken.None);
+        var marketplace = new FakeMarketplaceMetering();
+        var metrics = new StringWriter();
+        using var logs = new CapturedLogs();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs));
+        var billed = new MeteredSubscription(new SubscriptionRef("C1", "P1", null, null), "P1", ["quotes"], now.AddDays(-1), null);
+        var function = new MeteringFunction(
+            new MeteringJob(ledger, marketplace, new DimensionMap(), MeteringWindow.Marketplace),
+            new FixedSubscriptions(new SubscriptionsToMeter([billed], ["CUSTOMER#C2"])),
+            MeteringWindow.Marketplace,
+            new FixedClock(now),
+            loggerFactory.CreateLogger<MeteringFunction>(),
+            new EmbeddedMetrics(metrics, EmbeddedMetrics.DefaultNamespace, new FixedClock(now)) { Service = "metering" });
+
+        var report = await function.HandleAsync(trigger, CancellationToken.None);
+
+        Assert.Equal([("C1", "feed_hours", new DateTime(2026, 11, 23, 15, 0, 0, DateTimeKind.Utc), 1)], marketplace.Billed);
+        Assert.Equal(1, report.SubscribersWithoutPlan);
+        var lines = metrics.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        using var emf = JsonDocument.Parse(lines[0]);
+        Assert.Equal(1, emf.RootElement.GetProperty("MeteringSubscribersWithoutPlan").GetInt32());
+        using var alarmLine = JsonDocument.Parse(lines[1]);
+        Assert.Equal(1, alarmLine.RootElement.GetProperty(MeteringFunction.FailedRecordsMetric).GetInt32());
+        Assert.Contains(logs.All.Split('\n'), line => line.StartsWith("Error ", StringComparison.Ordinal) && line.Contains("CUSTOMER#C2", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(MeteringSettings.LedgerTableVariable, "", "METERING_LEDGER_TABLE must name")]
     [InlineData(MeteringSettings.DimensionsVariable, "{\"products\":{\"P1\":{\"feeds\":{\"trades\":\"\"}}}}", "'products.P1.feeds.trades' must be a non-empty dimension name")]
@@ -98,10 +133,14 @@ public sealed class MeteringFunctionTests(MotoFixture moto) : IAsyncLifetime
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
-    private sealed class FixedSubscriptions(params MeteredSubscription[] subscriptions) : IMeteredSubscriptions
+    private sealed class FixedSubscriptions(SubscriptionsToMeter subscriptions) : IMeteredSubscriptions
     {
-        public Task<IReadOnlyList<MeteredSubscription>> ListAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<MeteredSubscription>>(subscriptions);
+        public FixedSubscriptions(params MeteredSubscription[] subscriptions)
+            : this(SubscriptionsToMeter.Of(subscriptions))
+        {
+        }
+
+        public Task<SubscriptionsToMeter> ListAsync(DateTimeOffset since, CancellationToken cancellationToken) => Task.FromResult(subscriptions);
     }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider

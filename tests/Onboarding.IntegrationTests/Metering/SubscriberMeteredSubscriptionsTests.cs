@@ -36,7 +36,6 @@ public sealed class SubscriberMeteredSubscriptionsTests(MotoFixture moto) : IAsy
     public async Task List_GivesSubscribersWithAccessOrEndedSinceWithTheirPlannedFeedsBilledByTheirOnboardedIdentity()
     {
         var subscribers = new DynamoDbSubscriberStore(dynamo, Tables);
-        var onboarding = new DynamoDbOnboardingStore(dynamo, Tables);
         var active = CustomerIdentity.FromAccountAndLicense("444455556666", License);
         var legacy = CustomerIdentity.FromCustomerIdentifier("cust-legacy", "prod-1");
         var endedLongAgo = CustomerIdentity.FromCustomerIdentifier("cust-gone", "prod-1");
@@ -44,19 +43,58 @@ public sealed class SubscriberMeteredSubscriptionsTests(MotoFixture moto) : IAsy
         await Save(subscribers, active, SubscriberStatus.Active, T0);
         await subscribers.SaveEntitlementsAsync(new EntitlementSnapshot(active, [], ["quotes.us", "trades.us"], T0), 0);
         await Save(subscribers, legacy, SubscriberStatus.Unsubscribed, T0.AddDays(2)); // ended after `since`
-        await onboarding.StartAsync(OnboardingMachine.Start(legacy, T0) with { Topics = ["bars.1m"] });
+        await subscribers.SaveEntitlementsAsync(new EntitlementSnapshot(legacy, [], ["bars.1m"], T0), 0);
         await Save(subscribers, endedLongAgo, SubscriberStatus.Unsubscribed, T0.AddHours(1));
+        await subscribers.SaveEntitlementsAsync(new EntitlementSnapshot(endedLongAgo, [], ["bars.1m"], T0), 0);
         await Save(subscribers, registering, SubscriberStatus.Registering, T0);
 
-        var listed = await new SubscriberMeteredSubscriptions(subscribers, onboarding, "prod-1").ListAsync(T0.AddDays(1), CancellationToken.None);
+        var listed = await new SubscriberMeteredSubscriptions(subscribers, "prod-1").ListAsync(T0.AddDays(1), CancellationToken.None);
 
-        Assert.Equal(2, listed.Count);
-        var byLicense = Assert.Single(listed, s => s.Customer.LicenseArn == License);
+        Assert.Equal(2, listed.Subscriptions.Count);
+        Assert.Empty(listed.CustomersWithoutPlan);
+        var byLicense = Assert.Single(listed.Subscriptions, s => s.Customer.LicenseArn == License);
         Assert.Equal((new SubscriptionRef(null, "prod-1", "444455556666", License), "prod-1", (DateTimeOffset?)null), (byLicense.Customer, byLicense.ProductCode, byLicense.ActiveUntil));
         Assert.Equal(["quotes.us", "trades.us"], byLicense.Feeds);
-        var byIdentifier = Assert.Single(listed, s => s.Customer.CustomerIdentifier == "cust-legacy");
+        var byIdentifier = Assert.Single(listed.Subscriptions, s => s.Customer.CustomerIdentifier == "cust-legacy");
         Assert.Equal(["bars.1m"], byIdentifier.Feeds);
         Assert.Equal(T0.AddDays(2), byIdentifier.ActiveUntil);
+    }
+
+    [Fact]
+    public async Task List_ForASubscriberWhosePlanWasCutToNoFeeds_BillsNothingEvenThoughItsOnboardingRecordStillNamesFeeds()
+    {
+        // A lifecycle re-plan that removes every feed (entitlement ended, contract without a known dimension) writes an
+        // empty plan and removes the ACLs, but leaves the subscriber Active and the onboarding record's first topics.
+        var subscribers = new DynamoDbSubscriberStore(dynamo, Tables);
+        var onboarding = new DynamoDbOnboardingStore(dynamo, Tables);
+        var customer = CustomerIdentity.FromCustomerIdentifier("cust-cut", "prod-1");
+        await Save(subscribers, customer, SubscriberStatus.Active, T0);
+        await onboarding.StartAsync(OnboardingMachine.Start(customer, T0) with { Topics = ["bars.1m", "trades"] });
+        var version = await subscribers.SaveEntitlementsAsync(new EntitlementSnapshot(customer, [], ["bars.1m", "trades"], T0), 0);
+        await subscribers.SaveEntitlementsAsync(new EntitlementSnapshot(customer, [], [], T0.AddHours(3)), version);
+
+        var listed = await new SubscriberMeteredSubscriptions(subscribers, "prod-1").ListAsync(T0, CancellationToken.None);
+
+        Assert.Empty(listed.Subscriptions);
+        Assert.Empty(listed.CustomersWithoutPlan);
+    }
+
+    [Fact]
+    public async Task List_ForASubscriberWithAccessButNoPlan_ReportsItInsteadOfSkippingItSilently()
+    {
+        var subscribers = new DynamoDbSubscriberStore(dynamo, Tables);
+        var planned = CustomerIdentity.FromCustomerIdentifier("cust-planned", "prod-1");
+        var unplanned = CustomerIdentity.FromCustomerIdentifier("cust-unplanned", "prod-1");
+        var unplannedButEnded = CustomerIdentity.FromCustomerIdentifier("cust-ended", "prod-1");
+        await Save(subscribers, planned, SubscriberStatus.Active, T0);
+        await subscribers.SaveEntitlementsAsync(new EntitlementSnapshot(planned, [], ["bars.1m"], T0), 0);
+        await Save(subscribers, unplanned, SubscriberStatus.UnsubscribePending, T0);
+        await Save(subscribers, unplannedButEnded, SubscriberStatus.Unsubscribed, T0);
+
+        var listed = await new SubscriberMeteredSubscriptions(subscribers, "prod-1").ListAsync(T0.AddHours(1), CancellationToken.None);
+
+        Assert.Equal("cust-planned", Assert.Single(listed.Subscriptions).Customer.CustomerIdentifier);
+        Assert.Equal([unplanned.StableId], listed.CustomersWithoutPlan);
     }
 
     private static Task<long> Save(DynamoDbSubscriberStore store, CustomerIdentity customer, SubscriberStatus status, DateTimeOffset updated) =>

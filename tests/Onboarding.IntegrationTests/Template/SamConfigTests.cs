@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Onboarding.Core.Metering;
+using Onboarding.Metering;
 
 namespace Onboarding.IntegrationTests.Template;
 
@@ -60,6 +62,15 @@ public sealed class SamConfigTests
 
         Assert.NotEmpty(feeds);
         Assert.All(feeds, f => Assert.All(f.Value!.AsArray(), t => Assert.Equal(JsonValueKind.String, t!.GetValueKind())));
+    }
+
+    [Fact]
+    public void MeteringDimensions_SurvivesTheQuotingAsAMapTheMeteringFunctionReads()
+    {
+        var dimensions = MeteringSettings.ParseDimensions((string?)Overrides["MeteringDimensions"]);
+
+        Assert.Equal(DimensionMap.FeedHours, dimensions.DimensionOf("any product", "any feed"));
+        Assert.NotEqual("", (string?)Overrides["MeteringDimensions"]);
     }
 
     [Fact]

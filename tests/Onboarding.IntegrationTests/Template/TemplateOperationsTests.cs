@@ -6,6 +6,8 @@ using Onboarding.Api.Onboarding;
 using Onboarding.Core.Enrichment;
 using Onboarding.Enrichment;
 using Onboarding.IntegrationTests.Enrichment;
+using Onboarding.Lifecycle;
+using Onboarding.Metering;
 
 namespace Onboarding.IntegrationTests.Template;
 
@@ -42,6 +44,8 @@ public sealed class TemplateOperationsTests
     [InlineData("ApiFunction", OnboardingOptions.SessionLifetimeMinutesVariable, "SessionLifetimeMinutes", null)]
     [InlineData("EnrichmentFunction", EnrichmentEnvironment.TopicThresholds, "EnrichmentTopicThresholds", "HasTopicThresholds")]
     [InlineData("EnrichmentFunction", EnrichmentEnvironment.ThresholdPercent, "EnrichmentThresholdPercent", null)]
+    [InlineData("MeteringFunction", MeteringSettings.DimensionsVariable, "MeteringDimensions", "HasMeteringDimensions")]
+    [InlineData("LifecycleFunction", LifecycleSettings.MeteringDimensionsVariable, "MeteringDimensions", "HasMeteringDimensions")]
     public void Setting_IsTheParameterUnderTheNameTheCodeReads(string functionId, string variable, string parameter, string? whenSet)
     {
         var value = SourceEnvironment(functionId)[variable];

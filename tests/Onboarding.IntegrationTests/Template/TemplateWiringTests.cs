@@ -16,7 +16,7 @@ public sealed class TemplateWiringTests
         "SECRET_PREFIX", "PRODUCT_CODE", "MARKETPLACE_MODEL",
         "KAFKA_BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS_PUBLIC", "KAFKA_BOOTSTRAP_SERVERS_PRIVATELINK", "KAFKA_ADMIN_SECRET_ARN", "KAFKA_CLIENT_SECRET_ARN",
         "FEED_TOPICS_BY_DIMENSION", "DOTNET_GCgen0size", "NOTIFICATIONS_DLQ_URL", "ENRICHMENT_THRESHOLD_PERCENT", "ENRICHED_TOPIC_TEMPLATE", "LOG_LEVEL",
-        "ENRICHMENT_TOPIC_THRESHOLDS", "PRODUCT_NAME", "SESSION_LIFETIME_MINUTES",
+        "ENRICHMENT_TOPIC_THRESHOLDS", "PRODUCT_NAME", "SESSION_LIFETIME_MINUTES", "METERING_DIMENSIONS", "ENRICHMENT_DELIVERY_TIMEOUT_MS",
     ];
 
     private readonly SamTemplate template = SamTemplate.Instance;
@@ -90,6 +90,44 @@ public sealed class TemplateWiringTests
 
             Assert.True(named.SequenceEqual(permitted), $"{id}: environment names [{string.Join(", ", named)}], role may use [{string.Join(", ", permitted)}]");
         }
+    }
+
+    [Fact]
+    public void Functions_EveryQueueSecretAndCertificateAuthorityNamedInTheirEnvironment_IsOneTheirRoleMayUse()
+    {
+        // The counterpart of the tables test above for the other resources the functions are handed: a queue URL, an
+        // ARN or a name prefix in the environment must be matched by a statement of that service on that resource
+        // (or, for the certificate template, in the statement's condition). Read from the YAML as written, because the
+        // transforms substitute parameter defaults into the policies.
+        var missing = new List<string>();
+        foreach (var id in SamTemplate.FunctionIds)
+        {
+            var statements = SourceStatements(id);
+            foreach (var (name, value) in SourceEnvironment(id))
+            {
+                if (!ResourceVariable(name))
+                {
+                    continue;
+                }
+
+                var target = Intrinsic.Target(value) ?? Intrinsic.Target(value?["Fn::If"]?[1]);
+                var (service, reference) = Expected(name, target);
+                if (service is null)
+                {
+                    missing.Add($"{id}: {name} names no queue, parameter ARN or known prefix the test understands ({value?.ToJsonString()})");
+                    continue;
+                }
+
+                if (!statements.Any(s => Actions(s).Any(a => a.StartsWith(service + ":", StringComparison.Ordinal))
+                    && (s["Resource"]?.ToJsonString().Contains(reference, StringComparison.Ordinal) == true
+                        || s["Condition"]?.ToJsonString().Contains(reference, StringComparison.Ordinal) == true)))
+                {
+                    missing.Add($"{id}: {name} ({reference}) but no {service}:* statement on it");
+                }
+            }
+        }
+
+        Assert.Empty(missing);
     }
 
     [Fact]
@@ -217,6 +255,59 @@ public sealed class TemplateWiringTests
         var unwatched = DeadLetterQueues().Where(q => !watchedQueues.Contains(q));
         Assert.Empty(unwatched);
     }
+
+    private static bool ResourceVariable(string name) =>
+        !name.StartsWith("AWS_", StringComparison.Ordinal) && (name.EndsWith("_ARN", StringComparison.Ordinal) || name.EndsWith("_URL", StringComparison.Ordinal) || name.EndsWith("_PREFIX", StringComparison.Ordinal));
+
+    /// <summary>The service whose statement must cover the variable's resource, and how a statement refers to it.</summary>
+    private (string? Service, string Reference) Expected(string variable, string? target)
+    {
+        if (target is null)
+        {
+            return (null, "");
+        }
+
+        if ((string?)template.Source["Resources"]?[target]?["Type"] == "AWS::SQS::Queue")
+        {
+            return ("sqs", $$"""{"Fn::GetAtt":["{{target}}","Arn"]}""");
+        }
+
+        var parameter = template.Source["Parameters"]?[target];
+        if (parameter is null)
+        {
+            return (null, "");
+        }
+
+        if (variable.EndsWith("_PREFIX", StringComparison.Ordinal))
+        {
+            // A name prefix is only meaningful inside an ARN pattern: arn:...:secret:${SecretPrefix}*.
+            return (variable == "SECRET_PREFIX" ? "secretsmanager" : null, "${" + target + "}");
+        }
+
+        var arnService = Regex.Match((string?)parameter["AllowedPattern"] ?? "", @"arn:aws\[a-z-\]\*:([a-z-]+):");
+        return (arnService.Success ? arnService.Groups[1].Value : null, $$"""{"Ref":"{{target}}"}""");
+    }
+
+    private IEnumerable<(string Name, JsonNode? Value)> SourceEnvironment(string functionId)
+    {
+        var global = template.Source["Globals"]?["Function"]?["Environment"]?["Variables"]?.AsObject() ?? [];
+        var own = template.Source["Resources"]![functionId]!["Properties"]!["Environment"]?["Variables"]?.AsObject() ?? [];
+        return global.Where(g => !own.ContainsKey(g.Key)).Concat(own).Select(v => (v.Key, v.Value));
+    }
+
+    /// <summary>The inline statements of a function's Policies as written (policy templates such as DynamoDBCrudPolicy excluded).</summary>
+    private List<JsonObject> SourceStatements(string functionId) =>
+        (template.Source["Resources"]![functionId]!["Properties"]!["Policies"]?.AsArray() ?? [])
+        .SelectMany(p => p?["Statement"]?.AsArray() ?? [])
+        .Select(s => s!.AsObject())
+        .ToList();
+
+    private static IEnumerable<string> Actions(JsonObject statement) => statement["Action"] switch
+    {
+        JsonArray list => list.Select(a => (string)a!),
+        JsonNode one => [(string)one!],
+        _ => [],
+    };
 
     private IEnumerable<string> DeadLetterQueues()
     {
