@@ -5,6 +5,7 @@ using Onboarding.Aws.AwsJson;
 using Onboarding.Aws.CertificateAuthority;
 using Onboarding.Aws.Marketplace;
 using Onboarding.Aws.Metering;
+using Onboarding.Aws.Onboarding;
 using Onboarding.Aws.SecretsManager;
 using Onboarding.Core.Acl;
 using Onboarding.Core.Certificates;
@@ -137,7 +138,7 @@ public sealed partial class OnboardingLifecycleActions(
             {
                 List<SecretTag> tags =
                 [
-                    new() { Key = LifecycleActionsOptions.StatusTag, Value = "revoked" },
+                    new() { Key = LifecycleActionsOptions.StatusTag, Value = CredentialsSecretTags.Revoked },
                     new() { Key = LifecycleActionsOptions.RevokedAtTag, Value = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) },
                 ];
                 if (serial is not null)

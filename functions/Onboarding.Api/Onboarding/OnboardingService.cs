@@ -567,37 +567,50 @@ public sealed class OnboardingService(
             Generation = state.CertificateGeneration,
         };
 
+        string arn;
         if (state.SecretArn is { } keySecret)
         {
             var existing = CredentialsSecret.Parse((await secrets.GetSecretValueAsync(new GetSecretValueRequest { SecretId = keySecret }, cancellationToken)).SecretString);
             var put = await secrets.PutSecretValueAsync(
                 new PutSecretValueRequest { SecretId = keySecret, ClientRequestToken = PutToken(state), SecretString = (content with { PrivateKey = existing.PrivateKey, Csr = existing.Csr }).ToJson() },
                 cancellationToken);
-            return put.ARN ?? keySecret;
+            arn = put.ARN ?? keySecret;
+        }
+        else
+        {
+            try
+            {
+                var created = await secrets.CreateSecretAsync(
+                    new CreateSecretRequest
+                    {
+                        Name = name,
+                        ClientRequestToken = state.SecretRequestToken,
+                        Description = $"Marketplace feed credentials of {state.CustomerId}",
+                        SecretString = (content with { Csr = state.CsrPem }).ToJson(),
+                        Tags = Tags(state.Customer),
+                    },
+                    cancellationToken);
+                arn = created.ARN!;
+            }
+            catch (Exception ex) when (ex is ResourceExistsException or InvalidRequestException)
+            {
+                // Created by an earlier attempt that stopped before recording it (or by an earlier generation): the same secret gets the certificate.
+                var put = await secrets.PutSecretValueAsync(
+                    new PutSecretValueRequest { SecretId = name, ClientRequestToken = PutToken(state), SecretString = (content with { Csr = state.CsrPem }).ToJson() },
+                    cancellationToken);
+                arn = put.ARN!;
+            }
         }
 
-        try
+        if (state.CertificateGeneration > 1)
         {
-            var created = await secrets.CreateSecretAsync(
-                new CreateSecretRequest
-                {
-                    Name = name,
-                    ClientRequestToken = state.SecretRequestToken,
-                    Description = $"Marketplace feed credentials of {state.CustomerId}",
-                    SecretString = (content with { Csr = state.CsrPem }).ToJson(),
-                    Tags = Tags(state.Customer),
-                },
-                cancellationToken);
-            return created.ARN!;
+            // A re-subscription: the Lifecycle function tagged this secret revoked with the previous generation's certificate.
+            // Removed only after the new certificate is in, so the secret never says "not revoked" over a revoked certificate;
+            // a failure here fails the step, and the retry repeats the (idempotent) put and this.
+            await secrets.UntagResourceAsync(new UntagResourceRequest { SecretId = arn, TagKeys = [.. CredentialsSecretTags.RevocationKeys] }, cancellationToken);
         }
-        catch (Exception ex) when (ex is ResourceExistsException or InvalidRequestException)
-        {
-            // Created by an earlier attempt that stopped before recording it: the same secret gets the certificate.
-            var put = await secrets.PutSecretValueAsync(
-                new PutSecretValueRequest { SecretId = name, ClientRequestToken = PutToken(state), SecretString = (content with { Csr = state.CsrPem }).ToJson() },
-                cancellationToken);
-            return put.ARN!;
-        }
+
+        return arn;
     }
 
     private async Task<string> WriteAclsAsync(OnboardingState state, CancellationToken cancellationToken)
