@@ -25,8 +25,12 @@ public interface ILifecycleActions
 
     Task SendFinalUsageAsync(SubscriptionState state, DateTimeOffset endingAt, CancellationToken cancellationToken);
 
-    /// <summary>Remove every ACL, revoke the certificate, mark the secret and records; optionally send final usage first.</summary>
-    Task RevokeAsync(SubscriptionState state, bool sendFinalUsageFirst, DateTimeOffset endedAt, CancellationToken cancellationToken);
+    /// <summary>
+    /// Remove every ACL, revoke the certificate, mark the secret and records; optionally send final usage first.
+    /// <paramref name="finalStatus"/> (<see cref="SubscriptionStatus.Ended"/> or <see cref="SubscriptionStatus.Failed"/>)
+    /// says why, and so which status the subscriber record gets.
+    /// </summary>
+    Task RevokeAsync(SubscriptionState state, bool sendFinalUsageFirst, SubscriptionStatus finalStatus, DateTimeOffset endedAt, CancellationToken cancellationToken);
 
     Task ReplanEntitlementsAsync(SubscriptionState state, CancellationToken cancellationToken);
 }

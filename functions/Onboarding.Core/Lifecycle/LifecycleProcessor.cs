@@ -57,7 +57,7 @@ public sealed class LifecycleProcessor(ISubscriptionStateStore store, ILifecycle
                 await actions.SendFinalUsageAsync(state, notification.OccurredAt, cancellationToken).ConfigureAwait(false);
                 break;
             case LifecycleDecision.Revoke revoke:
-                await actions.RevokeAsync(state, revoke.SendFinalUsageFirst, notification.OccurredAt, cancellationToken).ConfigureAwait(false);
+                await actions.RevokeAsync(state, revoke.SendFinalUsageFirst, revoke.FinalStatus, notification.OccurredAt, cancellationToken).ConfigureAwait(false);
                 break;
             case LifecycleDecision.ReplanEntitlements:
                 await actions.ReplanEntitlementsAsync(state, cancellationToken).ConfigureAwait(false);

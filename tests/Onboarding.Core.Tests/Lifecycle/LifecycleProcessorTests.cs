@@ -19,6 +19,11 @@ public sealed class LifecycleProcessorTests
         return new QueuedNotification(record.GetProperty("messageId").GetString()!, record.GetProperty("body").GetString(), DateTimeOffset.FromUnixTimeMilliseconds(sent));
     }
 
+    private static QueuedNotification Sns(string id, string action, string timestamp) => new(
+        "sqs-" + id,
+        $$"""{"Type":"Notification","MessageId":"{{id}}","Timestamp":"{{timestamp}}","Message":"{\"action\":\"{{action}}\",\"customer-identifier\":\"C\",\"product-code\":\"P\"}"}""",
+        null);
+
     [Fact]
     public async Task SnsSampleBatch_CarriesOutEachDecisionAndSavesTheFinalState()
     {
@@ -42,6 +47,18 @@ public sealed class LifecycleProcessorTests
         Assert.Empty(actions.Calls);
         Assert.All(again.Outcomes, o => Assert.IsType<LifecycleDecision.Ignore>(o.Decision));
         Assert.Equal(saved, store.States.Values.Single());
+    }
+
+    [Fact]
+    public async Task SubscribeFail_AfterSubscribeSuccess_RevokesWithFailedAsTheFinalStatus()
+    {
+        var batch = new[] { Sns("sns-1", "subscribe-success", "2026-11-23T10:00:00Z"), Sns("sns-2", "subscribe-fail", "2026-11-23T10:05:00Z") };
+
+        var result = await Processor().HandleBatchAsync(batch, CancellationToken.None);
+
+        Assert.Empty(result.FailedMessageIds);
+        Assert.Equal(["Activate", "Revoke(final usage: False, Failed)"], actions.Calls);
+        Assert.Equal(SubscriptionStatus.Failed, store.States.Values.Single().State.Status);
     }
 
     [Fact]
@@ -168,8 +185,8 @@ public sealed class LifecycleProcessorTests
 
         public Task SendFinalUsageAsync(SubscriptionState state, DateTimeOffset endingAt, CancellationToken cancellationToken) => Record("SendFinalUsage");
 
-        public Task RevokeAsync(SubscriptionState state, bool sendFinalUsageFirst, DateTimeOffset endedAt, CancellationToken cancellationToken) =>
-            Record($"Revoke(final usage: {sendFinalUsageFirst})");
+        public Task RevokeAsync(SubscriptionState state, bool sendFinalUsageFirst, SubscriptionStatus finalStatus, DateTimeOffset endedAt, CancellationToken cancellationToken) =>
+            Record(finalStatus == SubscriptionStatus.Ended ? $"Revoke(final usage: {sendFinalUsageFirst})" : $"Revoke(final usage: {sendFinalUsageFirst}, {finalStatus})");
 
         public Task ReplanEntitlementsAsync(SubscriptionState state, CancellationToken cancellationToken) => Record("Replan");
     }

@@ -148,6 +148,23 @@ public sealed class LifecycleSequenceTests(MotoFixture moto) : IAsyncLifetime
         await AssertRevokedAsync(principal, OnboardingLifecycleActions.SerialOf(certificate), secretArn, SubscriberStatus.Suspended, SubscriptionStatus.Failed);
     }
 
+    [Fact]
+    public async Task SubscribeFail_AfterSubscribeSuccess_RevokesEverythingAndRecordsTheSubscriberSuspendedNotUnsubscribed()
+    {
+        var (certificate, secretArn, principal) = await stack.OnboardAsync();
+        using var _ = certificate;
+        await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record("sqs-sns-subscribe-success.json")));
+        var fail = LifecycleStack.Record("sqs-sns-subscribe-fail.json");
+        var body = JsonNode.Parse((string)fail["body"]!)!.AsObject();
+        body["Timestamp"] = "2026-11-20T09:30:00.000Z"; // after the sample subscribe-success (09:15)
+        fail["body"] = body.ToJsonString();
+
+        var response = await stack.InvokeAsync(LifecycleStack.SqsEvent(fail));
+
+        Assert.Empty(response!.BatchItemFailures);
+        await AssertRevokedAsync(principal, OnboardingLifecycleActions.SerialOf(certificate), secretArn, SubscriberStatus.Suspended, SubscriptionStatus.Failed);
+    }
+
     [Theory]
     [InlineData("sqs-sns-unsubscribe-success.json", true, SubscriberStatus.Unsubscribed, SubscriptionStatus.Ended)]
     [InlineData("sqs-sns-subscribe-fail.json", false, SubscriberStatus.Suspended, SubscriptionStatus.Failed)]
