@@ -194,12 +194,16 @@ public sealed class LifecycleSequenceTests(MotoFixture moto) : IAsyncLifetime
         // Not restarted over the new credentials: the record still names them, so the retry finds and revokes them.
         Assert.Equal(5, stack.AclsOf(principal).Count);
         Assert.Equal(principal.Value, (await stack.Onboarding.GetAsync(stack.Customer.StableId))!.KafkaPrincipal);
-        Assert.NotEqual(subscriptionStatus, (await stack.StateAsync())?.Status);
+        // The state was saved before the revocation began (registration refuses from then on); its effects stay pending.
+        var saved = await stack.StoredStateAsync();
+        Assert.Equal(subscriptionStatus, saved!.State.Status);
+        Assert.NotNull(saved.Pending);
 
         var retried = await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record(notification)));
 
         Assert.Empty(retried!.BatchItemFailures);
         await AssertRevokedAsync(principal, OnboardingLifecycleActions.SerialOf(certificate), secretArn, subscriberStatus, subscriptionStatus);
+        Assert.Null((await stack.StoredStateAsync())!.Pending);
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class SqsDeadLetterNotificationsTests(MotoFixture moto) : IAsyncLi
         public Task<StoredSubscriptionState?> GetAsync(string subscriptionKey, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("a malformed message must not reach the store");
 
-        public Task<bool> TrySaveAsync(SubscriptionState state, long expectedVersion, CancellationToken cancellationToken) =>
+        public Task<bool> TrySaveAsync(SubscriptionState state, PendingEffects? pending, long expectedVersion, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("a malformed message must not reach the store");
     }
 
