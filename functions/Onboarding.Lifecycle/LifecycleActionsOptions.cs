@@ -1,3 +1,5 @@
+using Onboarding.Aws.Onboarding;
+
 namespace Onboarding.Lifecycle;
 
 /// <summary>What the lifecycle actions need besides their clients.</summary>
@@ -9,9 +11,9 @@ public sealed record LifecycleActionsOptions(string CertificateAuthorityArn, str
     public const string ClaimOwner = "lifecycle";
 
     /// <summary>Tag key on a subscriber's secret once access is revoked.</summary>
-    public const string StatusTag = "marketplace-feed:status";
+    public const string StatusTag = CredentialsSecretTags.Status;
 
-    public const string RevokedAtTag = "marketplace-feed:revoked-at";
+    public const string RevokedAtTag = CredentialsSecretTags.RevokedAt;
 
-    public const string RevokedSerialTag = "marketplace-feed:revoked-certificate-serial";
+    public const string RevokedSerialTag = CredentialsSecretTags.RevokedSerial;
 }

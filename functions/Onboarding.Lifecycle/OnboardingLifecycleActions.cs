@@ -5,6 +5,7 @@ using Onboarding.Aws.AwsJson;
 using Onboarding.Aws.CertificateAuthority;
 using Onboarding.Aws.Marketplace;
 using Onboarding.Aws.Metering;
+using Onboarding.Aws.Onboarding;
 using Onboarding.Aws.SecretsManager;
 using Onboarding.Core.Acl;
 using Onboarding.Core.Certificates;
@@ -82,9 +83,10 @@ public sealed partial class OnboardingLifecycleActions(
         await SetSubscriberStatusAsync(record.Customer, SubscriberStatus.UnsubscribePending, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task RevokeAsync(SubscriptionState state, bool sendFinalUsageFirst, DateTimeOffset endedAt, CancellationToken cancellationToken)
+    public async Task RevokeAsync(SubscriptionState state, bool sendFinalUsageFirst, SubscriptionStatus finalStatus, DateTimeOffset endedAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
+        var subscriberStatus = SubscriberStatusAfterRevocation(finalStatus);
         var record = await FindAsync(state, cancellationToken).ConfigureAwait(false);
         if (record is null)
         {
@@ -97,8 +99,20 @@ public sealed partial class OnboardingLifecycleActions(
             await MeterFinalUsageAsync(record, endedAt, cancellationToken).ConfigureAwait(false);
         }
 
-        await RevokeIssuedAsync(record, state, SubscriberStatus.Unsubscribed, cancellationToken).ConfigureAwait(false);
+        await RevokeIssuedAsync(record, state, subscriberStatus, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The subscriber status a revocation records: <see cref="SubscriberStatus.Unsubscribed"/> when the subscription ended,
+    /// <see cref="SubscriberStatus.Suspended"/> when it failed (subscribe-fail after it was active), as
+    /// <see cref="MarkFailedAsync"/> records for a subscribe-fail before it was.
+    /// </summary>
+    public static SubscriberStatus SubscriberStatusAfterRevocation(SubscriptionStatus finalStatus) => finalStatus switch
+    {
+        SubscriptionStatus.Ended => SubscriberStatus.Unsubscribed,
+        SubscriptionStatus.Failed => SubscriberStatus.Suspended,
+        _ => throw new ArgumentOutOfRangeException(nameof(finalStatus), finalStatus, "A revocation ends in Ended or Failed."),
+    };
 
     /// <summary>Removes the ACLs, revokes the certificate, tags the secret, records <paramref name="status"/> and restarts the onboarding.</summary>
     private async Task RevokeIssuedAsync(OnboardingState record, SubscriptionState state, SubscriberStatus status, CancellationToken cancellationToken)
@@ -137,7 +151,7 @@ public sealed partial class OnboardingLifecycleActions(
             {
                 List<SecretTag> tags =
                 [
-                    new() { Key = LifecycleActionsOptions.StatusTag, Value = "revoked" },
+                    new() { Key = LifecycleActionsOptions.StatusTag, Value = CredentialsSecretTags.Revoked },
                     new() { Key = LifecycleActionsOptions.RevokedAtTag, Value = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) },
                 ];
                 if (serial is not null)

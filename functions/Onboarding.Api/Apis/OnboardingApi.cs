@@ -71,14 +71,14 @@ public static class OnboardingApi
 
     public static async Task<IResult> ShowRegistrationAsync(HttpContext context, OnboardingService onboarding, IAntiforgery antiforgery, CancellationToken cancellationToken)
     {
-        if (await CustomerAsync(context, onboarding, cancellationToken) is not { } customer)
+        if (await SessionAsync(context, onboarding, cancellationToken) is not { } session)
         {
             return NoSession();
         }
 
-        var outcome = OnboardingService.Describe(await onboarding.GetStateAsync(customer, cancellationToken));
+        var outcome = OnboardingService.Describe(await onboarding.GetStateAsync(session.Customer, cancellationToken));
         if (outcome.Status is FlowStatus.NeedsRegistration or FlowStatus.Failed or FlowStatus.InProgress
-            && await onboarding.CheckSubscriptionAsync(customer, cancellationToken) is var verdict and not RegistrationVerdict.Allowed)
+            && await onboarding.CheckSubscriptionAsync(session, cancellationToken) is var verdict and not RegistrationVerdict.Allowed)
         {
             // Marketplace cancelled (or failed) the subscription since this session started: no form, no "try again".
             return SubscriptionInactive(verdict);
@@ -105,7 +105,7 @@ public static class OnboardingApi
             return problem;
         }
 
-        if (await CustomerAsync(context, onboarding, cancellationToken) is not { } customer)
+        if (await SessionAsync(context, onboarding, cancellationToken) is not { } session)
         {
             return NoSession();
         }
@@ -117,8 +117,8 @@ public static class OnboardingApi
 
         var (values, registration, csrProblem) = await ReadRegistrationAsync(form!, cancellationToken);
         var outcome = csrProblem is null
-            ? await onboarding.RegisterAsync(customer, registration, cancellationToken)
-            : new FlowOutcome(FlowStatus.InvalidForm, await onboarding.GetStateAsync(customer, cancellationToken), [new FieldError("csr", csrProblem)]);
+            ? await onboarding.RegisterAsync(session, registration, cancellationToken)
+            : new FlowOutcome(FlowStatus.InvalidForm, await onboarding.GetStateAsync(session.Customer, cancellationToken), [new FieldError("csr", csrProblem)]);
         if (outcome.Status == FlowStatus.InvalidForm)
         {
             var tokens = antiforgery.GetAndStoreTokens(context);
@@ -137,7 +137,7 @@ public static class OnboardingApi
             return problem;
         }
 
-        if (await CustomerAsync(context, onboarding, cancellationToken) is not { } customer)
+        if (await SessionAsync(context, onboarding, cancellationToken) is not { } session)
         {
             return NoSession();
         }
@@ -147,7 +147,7 @@ public static class OnboardingApi
             return FormExpired();
         }
 
-        return AfterFlow(context, await onboarding.ContinueAsync(customer, cancellationToken));
+        return AfterFlow(context, await onboarding.ContinueAsync(session, cancellationToken));
     }
 
     public static async Task<IResult> QuickStartAsync(HttpContext context, OnboardingService onboarding, CancellationToken cancellationToken)
@@ -215,8 +215,11 @@ public static class OnboardingApi
         return Redirect(context, "/register");
     }
 
+    private static Task<LandingSession?> SessionAsync(HttpContext context, OnboardingService onboarding, CancellationToken cancellationToken) =>
+        onboarding.GetSessionAsync(context.Request.Cookies[SessionCookie], cancellationToken);
+
     private static async Task<CustomerIdentity?> CustomerAsync(HttpContext context, OnboardingService onboarding, CancellationToken cancellationToken) =>
-        await onboarding.GetSessionAsync(context.Request.Cookies[SessionCookie], cancellationToken);
+        (await SessionAsync(context, onboarding, cancellationToken))?.Customer;
 
     /// <summary>Reads a url-encoded or multipart form within <paramref name="maxBytes"/>; a problem page instead when it is too large or not a form.</summary>
     private static async Task<(IFormCollection? Form, IResult? Problem)> ReadFormAsync(HttpContext context, long maxBytes, CancellationToken cancellationToken)

@@ -97,13 +97,15 @@ public sealed class OnboardingService(
 
         OnboardingLog.TokenResolved(logger, customer.StableId, resolved.ProductCode);
 
+        // Every identifier ResolveCustomer returned: notifications may name the subscription by any of them, and the
+        // registration re-checks under all of them too, so they are kept with the session.
+        var session = new LandingSession(customer, new SubscriptionRef(resolved.CustomerIdentifier, resolved.ProductCode, resolved.CustomerAWSAccountId, resolved.LicenseArn));
+
         // Before anything is written: a refused buyer leaves no token, session or onboarding record behind.
         RegistrationVerdict verdict;
         try
         {
-            verdict = await CheckSubscriptionAsync(
-                RegistrationGate.SubscriptionKeys(new SubscriptionRef(resolved.CustomerIdentifier, resolved.ProductCode, resolved.CustomerAWSAccountId, resolved.LicenseArn)),
-                cancellationToken);
+            verdict = await CheckSubscriptionAsync(session, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -142,26 +144,28 @@ public sealed class OnboardingService(
         }
 
         var sessionId = Base64Url(RandomNumberGenerator.GetBytes(32));
-        await landing.CreateSessionAsync(Hash(sessionId), customer, now + options.SessionLifetime, cancellationToken);
+        await landing.CreateSessionAsync(Hash(sessionId), session, now + options.SessionLifetime, cancellationToken);
         return new LandingOutcome(LandingStatus.Ready, customer, sessionId);
     }
 
-    public Task<CustomerIdentity?> GetSessionAsync(string? sessionId, CancellationToken cancellationToken) =>
+    public Task<LandingSession?> GetSessionAsync(string? sessionId, CancellationToken cancellationToken) =>
         string.IsNullOrEmpty(sessionId) || sessionId.Length > 100
-            ? Task.FromResult<CustomerIdentity?>(null)
+            ? Task.FromResult<LandingSession?>(null)
             : landing.GetSessionAsync(Hash(sessionId), clock.GetUtcNow(), cancellationToken);
 
     public Task<OnboardingState?> GetStateAsync(CustomerIdentity customer, CancellationToken cancellationToken) =>
         store.GetAsync(customer.StableId, cancellationToken);
 
-    /// <summary>Whether the subscription state recorded by the Lifecycle function lets this buyer be onboarded now.</summary>
-    public Task<RegistrationVerdict> CheckSubscriptionAsync(CustomerIdentity customer, CancellationToken cancellationToken) =>
-        CheckSubscriptionAsync(RegistrationGate.SubscriptionKeys(customer), cancellationToken);
-
-    private async Task<RegistrationVerdict> CheckSubscriptionAsync(IReadOnlyList<string> subscriptionKeys, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the subscription state recorded by the Lifecycle function lets this buyer be onboarded now, read under
+    /// every identifier the session's ResolveCustomer returned.
+    /// </summary>
+    public async Task<RegistrationVerdict> CheckSubscriptionAsync(LandingSession session, CancellationToken cancellationToken)
     {
-        var states = new List<SubscriptionState?>(subscriptionKeys.Count);
-        foreach (var key in subscriptionKeys)
+        ArgumentNullException.ThrowIfNull(session);
+        var keys = session.SubscriptionKeys;
+        var states = new List<SubscriptionState?>(keys.Count);
+        foreach (var key in keys)
         {
             states.Add((await subscriptions.GetAsync(key, cancellationToken))?.State);
         }
@@ -170,9 +174,10 @@ public sealed class OnboardingService(
     }
 
     /// <summary>Validates and records the registration, then runs every remaining step. A completed or started onboarding ignores the form and resumes.</summary>
-    public async Task<FlowOutcome> RegisterAsync(CustomerIdentity customer, RegistrationForm form, CancellationToken cancellationToken)
+    public async Task<FlowOutcome> RegisterAsync(LandingSession session, RegistrationForm form, CancellationToken cancellationToken)
     {
-        var state = await store.GetAsync(customer.StableId, cancellationToken);
+        ArgumentNullException.ThrowIfNull(session);
+        var state = await store.GetAsync(session.Customer.StableId, cancellationToken);
         if (state is null)
         {
             return new FlowOutcome(FlowStatus.NotFound, null);
@@ -188,14 +193,17 @@ public sealed class OnboardingService(
             }
         }
 
-        return await RunClaimedAsync(customer, validated?.Registration, cancellationToken);
+        return await RunClaimedAsync(session, validated?.Registration, cancellationToken);
     }
 
     /// <summary>Resumes a stopped or interrupted onboarding (the "try again" button).</summary>
-    public async Task<FlowOutcome> ContinueAsync(CustomerIdentity customer, CancellationToken cancellationToken) =>
-        await store.GetAsync(customer.StableId, cancellationToken) is null
+    public async Task<FlowOutcome> ContinueAsync(LandingSession session, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return await store.GetAsync(session.Customer.StableId, cancellationToken) is null
             ? new FlowOutcome(FlowStatus.NotFound, null)
-            : await RunClaimedAsync(customer, null, cancellationToken);
+            : await RunClaimedAsync(session, null, cancellationToken);
+    }
 
     public static FlowOutcome Describe(OnboardingState? state) => state is null
         ? new FlowOutcome(FlowStatus.NotFound, null)
@@ -351,8 +359,9 @@ public sealed class OnboardingService(
         await subscribers.SaveEntitlementsAsync(new EntitlementSnapshot(customer, entitlements, topics, now), existing?.Version ?? 0, cancellationToken);
     }
 
-    private async Task<FlowOutcome> RunClaimedAsync(CustomerIdentity customer, Registration? registration, CancellationToken cancellationToken)
+    private async Task<FlowOutcome> RunClaimedAsync(LandingSession session, Registration? registration, CancellationToken cancellationToken)
     {
+        var customer = session.Customer;
         var owner = NewOwner();
         var claim = await store.TryClaimAsync(customer.StableId, owner, clock.GetUtcNow(), options.ClaimLease, cancellationToken);
         if (claim is null)
@@ -367,7 +376,7 @@ public sealed class OnboardingService(
             // Checked under the claim: the Lifecycle function restarts the onboarding under the same claim when it revokes,
             // so it either came first (nothing left here to continue) or finds what is issued here and revokes it on retry.
             if (OnboardingMachine.NextAction(state) is not (OnboardingAction.ShowQuickStart or OnboardingAction.ShowFailure)
-                && await CheckSubscriptionAsync(customer, cancellationToken) is var verdict and not RegistrationVerdict.Allowed)
+                && await CheckSubscriptionAsync(session, cancellationToken) is var verdict and not RegistrationVerdict.Allowed)
             {
                 OnboardingLog.SubscriptionInactive(logger, customer.StableId, verdict);
                 return new FlowOutcome(FlowStatus.SubscriptionInactive, state, Verdict: verdict);
@@ -558,37 +567,50 @@ public sealed class OnboardingService(
             Generation = state.CertificateGeneration,
         };
 
+        string arn;
         if (state.SecretArn is { } keySecret)
         {
             var existing = CredentialsSecret.Parse((await secrets.GetSecretValueAsync(new GetSecretValueRequest { SecretId = keySecret }, cancellationToken)).SecretString);
             var put = await secrets.PutSecretValueAsync(
                 new PutSecretValueRequest { SecretId = keySecret, ClientRequestToken = PutToken(state), SecretString = (content with { PrivateKey = existing.PrivateKey, Csr = existing.Csr }).ToJson() },
                 cancellationToken);
-            return put.ARN ?? keySecret;
+            arn = put.ARN ?? keySecret;
+        }
+        else
+        {
+            try
+            {
+                var created = await secrets.CreateSecretAsync(
+                    new CreateSecretRequest
+                    {
+                        Name = name,
+                        ClientRequestToken = state.SecretRequestToken,
+                        Description = $"Marketplace feed credentials of {state.CustomerId}",
+                        SecretString = (content with { Csr = state.CsrPem }).ToJson(),
+                        Tags = Tags(state.Customer),
+                    },
+                    cancellationToken);
+                arn = created.ARN!;
+            }
+            catch (Exception ex) when (ex is ResourceExistsException or InvalidRequestException)
+            {
+                // Created by an earlier attempt that stopped before recording it (or by an earlier generation): the same secret gets the certificate.
+                var put = await secrets.PutSecretValueAsync(
+                    new PutSecretValueRequest { SecretId = name, ClientRequestToken = PutToken(state), SecretString = (content with { Csr = state.CsrPem }).ToJson() },
+                    cancellationToken);
+                arn = put.ARN!;
+            }
         }
 
-        try
+        if (state.CertificateGeneration > 1)
         {
-            var created = await secrets.CreateSecretAsync(
-                new CreateSecretRequest
-                {
-                    Name = name,
-                    ClientRequestToken = state.SecretRequestToken,
-                    Description = $"Marketplace feed credentials of {state.CustomerId}",
-                    SecretString = (content with { Csr = state.CsrPem }).ToJson(),
-                    Tags = Tags(state.Customer),
-                },
-                cancellationToken);
-            return created.ARN!;
+            // A re-subscription: the Lifecycle function tagged this secret revoked with the previous generation's certificate.
+            // Removed only after the new certificate is in, so the secret never says "not revoked" over a revoked certificate;
+            // a failure here fails the step, and the retry repeats the (idempotent) put and this.
+            await secrets.UntagResourceAsync(new UntagResourceRequest { SecretId = arn, TagKeys = [.. CredentialsSecretTags.RevocationKeys] }, cancellationToken);
         }
-        catch (Exception ex) when (ex is ResourceExistsException or InvalidRequestException)
-        {
-            // Created by an earlier attempt that stopped before recording it: the same secret gets the certificate.
-            var put = await secrets.PutSecretValueAsync(
-                new PutSecretValueRequest { SecretId = name, ClientRequestToken = PutToken(state), SecretString = (content with { Csr = state.CsrPem }).ToJson() },
-                cancellationToken);
-            return put.ARN!;
-        }
+
+        return arn;
     }
 
     private async Task<string> WriteAclsAsync(OnboardingState state, CancellationToken cancellationToken)

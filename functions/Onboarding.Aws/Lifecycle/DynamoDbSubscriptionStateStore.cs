@@ -9,11 +9,14 @@ namespace Onboarding.Aws.Lifecycle;
 
 /// <summary>
 /// Subscription states in the subscribers table: pk <c>SUBSCRIPTION#&lt;subscription key&gt;</c>, sk <c>LIFECYCLE</c>, with a
-/// <c>version</c> every write is conditional on, so two invocations handling the same subscription cannot both win.
+/// <c>version</c> every write is conditional on, so two invocations handling the same subscription cannot both win, and
+/// the effects still to carry out (<c>pendingEffects</c>) in the same item, so state and effects change together.
 /// </summary>
 public sealed class DynamoDbSubscriptionStateStore(IAmazonDynamoDB dynamo, SubscriberTableOptions options) : ISubscriptionStateStore
 {
     public const string SortKey = "LIFECYCLE";
+
+    private const string PendingAttribute = "pendingEffects";
 
     public static string PartitionKey(string subscriptionKey) => "SUBSCRIPTION#" + subscriptionKey;
 
@@ -41,10 +44,10 @@ public sealed class DynamoDbSubscriptionStateStore(IAmazonDynamoDB dynamo, Subsc
             GetEnum<SubscriptionStatus>(item, "status"),
             GetStamp(item, "statusStamp"),
             GetStamp(item, "entitlementsStamp"));
-        return new StoredSubscriptionState(state, GetLong(item, "version"));
+        return new StoredSubscriptionState(state, GetLong(item, "version"), GetPending(item));
     }
 
-    public async Task<bool> TrySaveAsync(SubscriptionState state, long expectedVersion, CancellationToken cancellationToken)
+    public async Task<bool> TrySaveAsync(SubscriptionState state, PendingEffects? pending, long expectedVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
         var item = Key(PartitionKey(state.Key), SortKey);
@@ -59,6 +62,11 @@ public sealed class DynamoDbSubscriptionStateStore(IAmazonDynamoDB dynamo, Subsc
         Put(item, "agreementId", state.Subscription.AgreementId);
         PutStamp(item, "statusStamp", state.StatusStamp);
         PutStamp(item, "entitlementsStamp", state.EntitlementsStamp);
+        if (pending is not null)
+        {
+            item[PendingAttribute] = ToItem(pending);
+        }
+
         try
         {
             await dynamo.PutItemAsync(
@@ -77,6 +85,59 @@ public sealed class DynamoDbSubscriptionStateStore(IAmazonDynamoDB dynamo, Subsc
         {
             return false;
         }
+    }
+
+    private static AttributeValue ToItem(PendingEffects pending)
+    {
+        var map = new Dictionary<string, AttributeValue>
+        {
+            ["occurredAt"] = Time(pending.OccurredAt),
+            ["leaseUntil"] = Time(pending.LeaseUntil),
+        };
+        switch (pending.Decision)
+        {
+            case LifecycleDecision.Activate:
+                map["decision"] = S("Activate");
+                break;
+            case LifecycleDecision.MarkFailed:
+                map["decision"] = S("MarkFailed");
+                break;
+            case LifecycleDecision.SendFinalUsage:
+                map["decision"] = S("SendFinalUsage");
+                break;
+            case LifecycleDecision.ReplanEntitlements:
+                map["decision"] = S("ReplanEntitlements");
+                break;
+            case LifecycleDecision.Revoke revoke:
+                map["decision"] = S("Revoke");
+                map["sendFinalUsageFirst"] = Bool(revoke.SendFinalUsageFirst);
+                map["finalStatus"] = S(revoke.FinalStatus.ToString());
+                break;
+            default:
+                throw new ArgumentException($"Decision {pending.Decision} has no effects to keep pending.", nameof(pending));
+        }
+
+        return new AttributeValue { M = map };
+    }
+
+    private static PendingEffects? GetPending(Dictionary<string, AttributeValue> item)
+    {
+        if (!item.TryGetValue(PendingAttribute, out var value) || value.M is not { Count: > 0 } map)
+        {
+            return null;
+        }
+
+        LifecycleDecision decision = RequireString(map, "decision") switch
+        {
+            "Activate" => new LifecycleDecision.Activate(),
+            "MarkFailed" => new LifecycleDecision.MarkFailed(),
+            "SendFinalUsage" => new LifecycleDecision.SendFinalUsage(),
+            "ReplanEntitlements" => new LifecycleDecision.ReplanEntitlements(),
+            "Revoke" => new LifecycleDecision.Revoke(
+                map.TryGetValue("sendFinalUsageFirst", out var first) && first.BOOL == true, GetEnum<SubscriptionStatus>(map, "finalStatus")),
+            var other => throw new InvalidDataException($"Stored subscription {RequireString(item, "subscriptionKey")} has an unknown pending decision '{other}'."),
+        };
+        return new PendingEffects(decision, GetTime(map, "occurredAt"), GetTime(map, "leaseUntil"));
     }
 
     private static void Put(Dictionary<string, AttributeValue> item, string name, string? value)

@@ -1,7 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Onboarding.Aws.DynamoDb;
-using Onboarding.Core.Subscribers;
+using Onboarding.Core.Lifecycle;
 using static Onboarding.Aws.DynamoDb.ItemMapping;
 
 namespace Onboarding.Aws.Onboarding;
@@ -13,6 +13,9 @@ namespace Onboarding.Aws.Onboarding;
 /// </summary>
 public sealed class DynamoDbLandingStore(IAmazonDynamoDB dynamo, SubscriberTableOptions options) : ILandingStore
 {
+    /// <summary>The identifiers ResolveCustomer returned, as a map in the session item.</summary>
+    private const string ResolvedAttribute = "resolved";
+
     private string Table => options.OnboardingTable;
 
     public async Task<bool> TryUseTokenAsync(string tokenHash, DateTimeOffset forgetAfter, CancellationToken cancellationToken = default)
@@ -29,12 +32,18 @@ public sealed class DynamoDbLandingStore(IAmazonDynamoDB dynamo, SubscriberTable
         await dynamo.DeleteItemAsync(new DeleteItemRequest { TableName = Table, Key = Key("TOKEN#" + tokenHash) }, cancellationToken);
     }
 
-    public async Task CreateSessionAsync(string sessionHash, CustomerIdentity customer, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    public async Task CreateSessionAsync(string sessionHash, LandingSession session, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionHash);
-        ArgumentNullException.ThrowIfNull(customer);
+        ArgumentNullException.ThrowIfNull(session);
         var item = Key("SESSION#" + sessionHash);
-        PutCustomer(item, customer);
+        PutCustomer(item, session.Customer);
+        var resolved = new Dictionary<string, AttributeValue>();
+        PutIfPresent(resolved, "customerIdentifier", session.Resolved.CustomerIdentifier);
+        PutIfPresent(resolved, "productCode", session.Resolved.ProductCode);
+        PutIfPresent(resolved, "customerAwsAccountId", session.Resolved.CustomerAwsAccountId);
+        PutIfPresent(resolved, "licenseArn", session.Resolved.LicenseArn);
+        item[ResolvedAttribute] = new AttributeValue { M = resolved };
         item["expiresAt"] = N(expiresAt.ToUnixTimeSeconds());
         item[SubscriberTables.TimeToLive] = N(expiresAt.ToUnixTimeSeconds());
         if (!await PutIfAbsentAsync(item, cancellationToken))
@@ -43,13 +52,22 @@ public sealed class DynamoDbLandingStore(IAmazonDynamoDB dynamo, SubscriberTable
         }
     }
 
-    public async Task<CustomerIdentity?> GetSessionAsync(string sessionHash, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<LandingSession?> GetSessionAsync(string sessionHash, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionHash);
         var response = await dynamo.GetItemAsync(
             new GetItemRequest { TableName = Table, Key = Key("SESSION#" + sessionHash), ConsistentRead = true }, cancellationToken);
         // TTL deletion is lazy (up to days), so expiry is checked here.
-        return response.Item is { Count: > 0 } item && GetLong(item, "expiresAt") > now.ToUnixTimeSeconds() ? GetCustomer(item) : null;
+        if (response.Item is not { Count: > 0 } item || GetLong(item, "expiresAt") <= now.ToUnixTimeSeconds())
+        {
+            return null;
+        }
+
+        var customer = GetCustomer(item);
+        return item.TryGetValue(ResolvedAttribute, out var value) && value.M is { Count: > 0 } resolved
+            ? new LandingSession(customer, new SubscriptionRef(
+                GetString(resolved, "customerIdentifier"), GetString(resolved, "productCode"), GetString(resolved, "customerAwsAccountId"), GetString(resolved, "licenseArn")))
+            : LandingSession.Of(customer);
     }
 
     public async Task<bool> TryMarkKeyHandedOutAsync(string customerId, DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -66,6 +84,14 @@ public sealed class DynamoDbLandingStore(IAmazonDynamoDB dynamo, SubscriberTable
         var response = await dynamo.GetItemAsync(
             new GetItemRequest { TableName = Table, Key = Key("KEYHANDOUT#" + customerId), ConsistentRead = true }, cancellationToken);
         return response.Item is { Count: > 0 };
+    }
+
+    private static void PutIfPresent(Dictionary<string, AttributeValue> map, string name, string? value)
+    {
+        if (value is { Length: > 0 })
+        {
+            map[name] = S(value);
+        }
     }
 
     private async Task<bool> PutIfAbsentAsync(Dictionary<string, AttributeValue> item, CancellationToken cancellationToken)

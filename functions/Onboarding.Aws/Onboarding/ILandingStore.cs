@@ -1,6 +1,27 @@
+using Onboarding.Core.Lifecycle;
 using Onboarding.Core.Subscribers;
 
 namespace Onboarding.Aws.Onboarding;
+
+/// <summary>
+/// A buyer's session: the identity onboarding runs under, and every identifier ResolveCustomer returned with it
+/// (<paramref name="Resolved"/>). Onboarding names a buyer by one model's pair, but the Lifecycle function stores a
+/// subscription's state under whichever identifiers each notification carried, so registration reads the state under
+/// all of them, as the landing page did.
+/// </summary>
+public sealed record LandingSession(CustomerIdentity Customer, SubscriptionRef Resolved)
+{
+    /// <summary>A session of the identity alone (one stored before the resolved identifiers were kept).</summary>
+    public static LandingSession Of(CustomerIdentity customer)
+    {
+        ArgumentNullException.ThrowIfNull(customer);
+        return new(customer, new SubscriptionRef(customer.CustomerIdentifier, customer.ProductCode, customer.AwsAccountId, customer.LicenseArn));
+    }
+
+    /// <summary>The subscription-state keys of the resolved identifiers and of the identity, without repeats.</summary>
+    public IReadOnlyList<string> SubscriptionKeys =>
+        [.. RegistrationGate.SubscriptionKeys(Resolved).Concat(RegistrationGate.SubscriptionKeys(Customer)).Distinct(StringComparer.Ordinal)];
+}
 
 /// <summary>
 /// What the landing flow keeps besides the onboarding state: which Marketplace tokens were used (by hash), the
@@ -15,10 +36,10 @@ public interface ILandingStore
     /// <summary>Forgets a use that did not complete (e.g. Marketplace was unavailable), so the buyer can try again.</summary>
     Task ForgetTokenAsync(string tokenHash, CancellationToken cancellationToken = default);
 
-    Task CreateSessionAsync(string sessionHash, CustomerIdentity customer, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
+    Task CreateSessionAsync(string sessionHash, LandingSession session, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
 
-    /// <summary>The session's customer, or null when the session is unknown or expired at <paramref name="now"/>.</summary>
-    Task<CustomerIdentity?> GetSessionAsync(string sessionHash, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <summary>The session, or null when it is unknown or expired at <paramref name="now"/>.</summary>
+    Task<LandingSession?> GetSessionAsync(string sessionHash, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>Records that the customer's generated key was handed out; true only for the first caller. Atomic.</summary>
     Task<bool> TryMarkKeyHandedOutAsync(string customerId, DateTimeOffset now, CancellationToken cancellationToken = default);

@@ -16,6 +16,8 @@ public interface IAmazonSecretsManager
     Task<DeleteSecretResponse> DeleteSecretAsync(DeleteSecretRequest request, CancellationToken cancellationToken = default);
 
     Task<TagResourceResponse> TagResourceAsync(TagResourceRequest request, CancellationToken cancellationToken = default);
+
+    Task<UntagResourceResponse> UntagResourceAsync(UntagResourceRequest request, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Error messages name the secret (its name or ARN), never its value.</summary>
@@ -70,6 +72,14 @@ public sealed class AmazonSecretsManagerClient(AwsJsonClientOptions options, Htt
         ArgumentNullException.ThrowIfNull(request);
         return client.InvokeAsync(
             "TagResource", request, SecretsManagerJsonContext.Default.TagResourceRequest, SecretsManagerJsonContext.Default.TagResourceResponse,
+            request.SecretId, cancellationToken);
+    }
+
+    public Task<UntagResourceResponse> UntagResourceAsync(UntagResourceRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return client.InvokeAsync(
+            "UntagResource", request, SecretsManagerJsonContext.Default.UntagResourceRequest, SecretsManagerJsonContext.Default.UntagResourceResponse,
             request.SecretId, cancellationToken);
     }
 }

@@ -171,6 +171,16 @@ public sealed record TagResourceRequest
 
 public sealed record TagResourceResponse;
 
+/// <summary>Removes the tags with these keys; a key the secret does not carry is no error.</summary>
+public sealed record UntagResourceRequest
+{
+    public string? SecretId { get; init; }
+
+    public List<string>? TagKeys { get; init; }
+}
+
+public sealed record UntagResourceResponse;
+
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CreateSecretRequest))]
 [JsonSerializable(typeof(CreateSecretResponse))]
@@ -184,4 +194,6 @@ public sealed record TagResourceResponse;
 [JsonSerializable(typeof(DeleteSecretResponse))]
 [JsonSerializable(typeof(TagResourceRequest))]
 [JsonSerializable(typeof(TagResourceResponse))]
+[JsonSerializable(typeof(UntagResourceRequest))]
+[JsonSerializable(typeof(UntagResourceResponse))]
 internal sealed partial class SecretsManagerJsonContext : JsonSerializerContext;

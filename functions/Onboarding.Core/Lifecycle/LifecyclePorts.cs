@@ -1,15 +1,34 @@
 namespace Onboarding.Core.Lifecycle;
 
-/// <summary>A subscription's state with the version used for optimistic concurrency.</summary>
-public sealed record StoredSubscriptionState(SubscriptionState State, long Version);
+/// <summary>
+/// A subscription's state with the version used for optimistic concurrency, and the effects of the transition to it
+/// when they are not known to be carried out yet (<see cref="LifecycleProcessor"/> saves the state first).
+/// </summary>
+public sealed record StoredSubscriptionState(SubscriptionState State, long Version, PendingEffects? Pending = null);
+
+/// <summary>
+/// The decision of a saved transition whose effects may not have been carried out: the next message about the
+/// subscription (its own redelivery or any other) carries them out before it is applied. <see cref="LeaseUntil"/>
+/// keeps other invocations from doing so while the invocation that saved it is still at work.
+/// </summary>
+/// <param name="OccurredAt">The time of the notification that caused it (final usage and revocation need it).</param>
+public sealed record PendingEffects(LifecycleDecision Decision, DateTimeOffset OccurredAt, DateTimeOffset LeaseUntil)
+{
+    public LifecycleDecision Decision { get; } = Decision is null or LifecycleDecision.Ignore
+        ? throw new ArgumentException("Only a decision with effects can be pending.", nameof(Decision))
+        : Decision;
+}
 
 /// <summary>Where subscription states live (the subscriber records in DynamoDB in production).</summary>
 public interface ISubscriptionStateStore
 {
     Task<StoredSubscriptionState?> GetAsync(string subscriptionKey, CancellationToken cancellationToken);
 
-    /// <summary>Saves when the stored version is still <paramref name="expectedVersion"/> (0: not stored yet); false otherwise.</summary>
-    Task<bool> TrySaveAsync(SubscriptionState state, long expectedVersion, CancellationToken cancellationToken);
+    /// <summary>
+    /// Saves the state and its pending effects (null: none) as version <paramref name="expectedVersion"/> + 1 when the
+    /// stored version is still <paramref name="expectedVersion"/> (0: not stored yet); false otherwise.
+    /// </summary>
+    Task<bool> TrySaveAsync(SubscriptionState state, PendingEffects? pending, long expectedVersion, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -25,8 +44,12 @@ public interface ILifecycleActions
 
     Task SendFinalUsageAsync(SubscriptionState state, DateTimeOffset endingAt, CancellationToken cancellationToken);
 
-    /// <summary>Remove every ACL, revoke the certificate, mark the secret and records; optionally send final usage first.</summary>
-    Task RevokeAsync(SubscriptionState state, bool sendFinalUsageFirst, DateTimeOffset endedAt, CancellationToken cancellationToken);
+    /// <summary>
+    /// Remove every ACL, revoke the certificate, mark the secret and records; optionally send final usage first.
+    /// <paramref name="finalStatus"/> (<see cref="SubscriptionStatus.Ended"/> or <see cref="SubscriptionStatus.Failed"/>)
+    /// says why, and so which status the subscriber record gets.
+    /// </summary>
+    Task RevokeAsync(SubscriptionState state, bool sendFinalUsageFirst, SubscriptionStatus finalStatus, DateTimeOffset endedAt, CancellationToken cancellationToken);
 
     Task ReplanEntitlementsAsync(SubscriptionState state, CancellationToken cancellationToken);
 }

@@ -1,12 +1,30 @@
 namespace Onboarding.Core.Lifecycle;
 
 /// <summary>
-/// Handles Marketplace notifications: parse, merge into the stored state, carry out the decision, save.
-/// Effects run before the state is saved, so a crash in between repeats the (idempotent) effects on
-/// re-delivery instead of losing them.
+/// Handles Marketplace notifications: parse, merge into the stored state, save it with the decision as pending effects,
+/// carry the effects out, then clear them.
 /// </summary>
-public sealed class LifecycleProcessor(ISubscriptionStateStore store, ILifecycleActions actions, IRejectedNotifications rejected)
+/// <remarks>
+/// <para>The state is saved before the effects so that the landing page, which reads it, refuses a cancelled buyer from
+/// the moment revocation starts: were the effects first, a landing between the onboarding's restart and the save would
+/// still read the old state and onboard the buyer afresh.</para>
+/// <para>Saving first is safe with the state machine's order and duplicate rules because a pending decision is always
+/// carried out before anything else happens to the subscription: a redelivery (which the state machine then ignores as
+/// a duplicate) or any later notification first completes it, and only then is applied against the state it belongs
+/// to. So the effects run in the order of the saved transitions, each after its predecessor, exactly as if every
+/// first attempt had succeeded, and a failed attempt is repeated (the effects are idempotent), never lost or skipped.
+/// The conditional save also means that of two concurrent notifications only one carries out effects; the lease keeps
+/// a second invocation from repeating effects that are still running elsewhere.</para>
+/// </remarks>
+public sealed class LifecycleProcessor(
+    ISubscriptionStateStore store, ILifecycleActions actions, IRejectedNotifications rejected, TimeProvider? clock = null, TimeSpan? effectsLease = null)
 {
+    /// <summary>How long another invocation leaves pending effects to the one that saved them: longer than the function's timeout (60 s).</summary>
+    public static readonly TimeSpan DefaultEffectsLease = TimeSpan.FromMinutes(2);
+
+    private readonly TimeProvider time = clock ?? TimeProvider.System;
+    private readonly TimeSpan lease = effectsLease ?? DefaultEffectsLease;
+
     /// <summary>An SQS batch from the Marketplace SNS topics. Unparseable messages are dead-lettered with the reason and
     /// acknowledged (never retried); messages whose processing failed are reported for a partial batch retry.</summary>
     public async Task<LifecycleBatchResult> HandleBatchAsync(IEnumerable<QueuedNotification> messages, CancellationToken cancellationToken)
@@ -42,10 +60,92 @@ public sealed class LifecycleProcessor(ISubscriptionStateStore store, ILifecycle
         ArgumentNullException.ThrowIfNull(notification);
         var key = notification.Subscription.Key;
         var stored = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        if (stored?.Pending is not null)
+        {
+            stored = await CompletePendingAsync(stored, cancellationToken).ConfigureAwait(false);
+        }
+
         var transition = SubscriptionStateMachine.Apply(stored?.State, notification);
         var state = transition.State;
+        if (transition.Decision is LifecycleDecision.Ignore && state == stored?.State)
+        {
+            return new LifecycleOutcome(messageId, notification, transition.Decision);
+        }
 
-        switch (transition.Decision)
+        var pending = transition.Decision is LifecycleDecision.Ignore
+            ? null
+            : new PendingEffects(transition.Decision, notification.OccurredAt, time.GetUtcNow() + lease);
+        var version = stored?.Version ?? 0;
+        if (!await store.TrySaveAsync(state, pending, version, cancellationToken).ConfigureAwait(false))
+        {
+            throw new ConcurrentSubscriptionUpdateException(key);
+        }
+
+        if (pending is not null)
+        {
+            await CarryOutAsync(new StoredSubscriptionState(state, version + 1, pending), cancellationToken).ConfigureAwait(false);
+        }
+
+        return new LifecycleOutcome(messageId, notification, transition.Decision);
+    }
+
+    /// <summary>Carries out effects left pending by an earlier attempt, unless another invocation may still be at them.</summary>
+    private async Task<StoredSubscriptionState> CompletePendingAsync(StoredSubscriptionState stored, CancellationToken cancellationToken)
+    {
+        var pending = stored.Pending!;
+        var now = time.GetUtcNow();
+        if (pending.LeaseUntil > now)
+        {
+            throw new ConcurrentSubscriptionUpdateException(stored.State.Key);
+        }
+
+        // Taking them over: of invocations that find them abandoned, only one wins this save.
+        var taken = pending with { LeaseUntil = now + lease };
+        if (!await store.TrySaveAsync(stored.State, taken, stored.Version, cancellationToken).ConfigureAwait(false))
+        {
+            throw new ConcurrentSubscriptionUpdateException(stored.State.Key);
+        }
+
+        return await CarryOutAsync(new StoredSubscriptionState(stored.State, stored.Version + 1, taken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Carries out the pending effects of <paramref name="stored"/> and clears them; on failure, gives up the lease so a retry may take them over at once.</summary>
+    private async Task<StoredSubscriptionState> CarryOutAsync(StoredSubscriptionState stored, CancellationToken cancellationToken)
+    {
+        var pending = stored.Pending!;
+        try
+        {
+            await ExecuteAsync(pending.Decision, stored.State, pending.OccurredAt, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ReleaseAsync(stored).ConfigureAwait(false);
+            throw;
+        }
+
+        if (!await store.TrySaveAsync(stored.State, null, stored.Version, cancellationToken).ConfigureAwait(false))
+        {
+            throw new ConcurrentSubscriptionUpdateException(stored.State.Key);
+        }
+
+        return new StoredSubscriptionState(stored.State, stored.Version + 1);
+    }
+
+    private async Task ReleaseAsync(StoredSubscriptionState stored)
+    {
+        try
+        {
+            await store.TrySaveAsync(stored.State, stored.Pending! with { LeaseUntil = time.GetUtcNow() }, stored.Version, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The lease then runs out by itself; the original failure is what the caller must see.
+        }
+    }
+
+    private async Task ExecuteAsync(LifecycleDecision decision, SubscriptionState state, DateTimeOffset occurredAt, CancellationToken cancellationToken)
+    {
+        switch (decision)
         {
             case LifecycleDecision.Activate:
                 await actions.ActivateAsync(state, cancellationToken).ConfigureAwait(false);
@@ -54,22 +154,17 @@ public sealed class LifecycleProcessor(ISubscriptionStateStore store, ILifecycle
                 await actions.MarkFailedAsync(state, cancellationToken).ConfigureAwait(false);
                 break;
             case LifecycleDecision.SendFinalUsage:
-                await actions.SendFinalUsageAsync(state, notification.OccurredAt, cancellationToken).ConfigureAwait(false);
+                await actions.SendFinalUsageAsync(state, occurredAt, cancellationToken).ConfigureAwait(false);
                 break;
             case LifecycleDecision.Revoke revoke:
-                await actions.RevokeAsync(state, revoke.SendFinalUsageFirst, notification.OccurredAt, cancellationToken).ConfigureAwait(false);
+                await actions.RevokeAsync(state, revoke.SendFinalUsageFirst, revoke.FinalStatus, occurredAt, cancellationToken).ConfigureAwait(false);
                 break;
             case LifecycleDecision.ReplanEntitlements:
                 await actions.ReplanEntitlementsAsync(state, cancellationToken).ConfigureAwait(false);
                 break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(decision), decision, "No effects for this decision.");
         }
-
-        if (state != stored?.State && !await store.TrySaveAsync(state, stored?.Version ?? 0, cancellationToken).ConfigureAwait(false))
-        {
-            throw new ConcurrentSubscriptionUpdateException(key);
-        }
-
-        return new LifecycleOutcome(messageId, notification, transition.Decision);
     }
 
     private async Task<LifecycleOutcome> HandleSafelyAsync(string messageId, LifecycleEvent notification, CancellationToken cancellationToken)

@@ -5,11 +5,22 @@ namespace Onboarding.Core.Tests.Lifecycle;
 
 public sealed class LifecycleProcessorTests
 {
-    private readonly InMemoryStore store = new();
-    private readonly RecordingActions actions = new();
+    private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Saves and effects in the order they happened, so tests see which came first.</summary>
+    private readonly List<string> timeline = [];
+    private readonly ManualClock clock = new(Now);
+    private readonly InMemoryStore store;
+    private readonly RecordingActions actions;
     private readonly RecordingDeadLetters deadLetters = new();
 
-    private LifecycleProcessor Processor() => new(store, actions, deadLetters);
+    public LifecycleProcessorTests()
+    {
+        store = new InMemoryStore(timeline);
+        actions = new RecordingActions(timeline);
+    }
+
+    private LifecycleProcessor Processor() => new(store, actions, deadLetters, clock, TimeSpan.FromMinutes(2));
 
     private static QueuedNotification Queued(string file)
     {
@@ -18,6 +29,11 @@ public sealed class LifecycleProcessorTests
         var sent = long.Parse(record.GetProperty("attributes").GetProperty("SentTimestamp").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
         return new QueuedNotification(record.GetProperty("messageId").GetString()!, record.GetProperty("body").GetString(), DateTimeOffset.FromUnixTimeMilliseconds(sent));
     }
+
+    private static QueuedNotification Sns(string id, string action, string timestamp) => new(
+        "sqs-" + id,
+        $$"""{"Type":"Notification","MessageId":"{{id}}","Timestamp":"{{timestamp}}","Message":"{\"action\":\"{{action}}\",\"customer-identifier\":\"C\",\"product-code\":\"P\"}"}""",
+        null);
 
     [Fact]
     public async Task SnsSampleBatch_CarriesOutEachDecisionAndSavesTheFinalState()
@@ -45,6 +61,18 @@ public sealed class LifecycleProcessorTests
     }
 
     [Fact]
+    public async Task SubscribeFail_AfterSubscribeSuccess_RevokesWithFailedAsTheFinalStatus()
+    {
+        var batch = new[] { Sns("sns-1", "subscribe-success", "2026-11-23T10:00:00Z"), Sns("sns-2", "subscribe-fail", "2026-11-23T10:05:00Z") };
+
+        var result = await Processor().HandleBatchAsync(batch, CancellationToken.None);
+
+        Assert.Empty(result.FailedMessageIds);
+        Assert.Equal(["Activate", "Revoke(final usage: False, Failed)"], actions.Calls);
+        Assert.Equal(SubscriptionStatus.Failed, store.States.Values.Single().State.Status);
+    }
+
+    [Fact]
     public async Task MalformedMessage_IsDeadLetteredWithTheReason_AndTheRestOfTheBatchGoesOn()
     {
         var batch = new[]
@@ -63,7 +91,7 @@ public sealed class LifecycleProcessorTests
     }
 
     [Fact]
-    public async Task FailedAction_ReportsOnlyThatMessage_AndSavesNothingSoTheRetryRepeatsIt()
+    public async Task FailedAction_ReportsOnlyThatMessage_KeepsItsEffectsPendingAndTheRetryCarriesThemOut()
     {
         actions.FailOn = "Activate";
         var batch = new[] { Queued("sqs-sns-subscribe-fail.json"), Queued("sqs-sns-subscribe-success.json") };
@@ -71,17 +99,90 @@ public sealed class LifecycleProcessorTests
         var result = await Processor().HandleBatchAsync(batch, CancellationToken.None);
 
         Assert.Equal([batch[1].MessageId], result.FailedMessageIds);
-        Assert.Equal(SubscriptionStatus.Failed, store.States.Values.Single().State.Status);
+        var stored = store.States.Values.Single();
+        Assert.Equal(SubscriptionStatus.Active, stored.State.Status);
+        Assert.IsType<LifecycleDecision.Activate>(stored.Pending?.Decision);
+        Assert.Equal(Now, stored.Pending!.LeaseUntil); // given up on failure: the retry need not wait for it
 
         actions.FailOn = null;
         var retry = await Processor().HandleBatchAsync([batch[1]], CancellationToken.None);
 
         Assert.Empty(retry.FailedMessageIds);
-        Assert.Equal(SubscriptionStatus.Active, store.States.Values.Single().State.Status);
+        Assert.IsType<LifecycleDecision.Ignore>(Assert.Single(retry.Outcomes).Decision); // a duplicate to the state machine...
+        Assert.Equal(["MarkFailed", "Activate"], actions.Calls); // ...yet its effects were carried out
+        Assert.Equal(new StoredSubscriptionState(stored.State, stored.Version + 2), store.States.Values.Single());
     }
 
     [Fact]
-    public async Task ConcurrentUpdate_ReportsTheMessageForRetry()
+    public async Task Revocation_SavesTheEndedStateBeforeItsEffects_SoALandingWhileTheyRunReadsEnded()
+    {
+        var key = new SubscriptionRef("C", "P", null, null).Key;
+        SubscriptionStatus? seenDuringRevocation = null;
+        actions.During = async call =>
+        {
+            if (call.StartsWith("Revoke", StringComparison.Ordinal))
+            {
+                // What the landing page's registration gate would read at this moment.
+                seenDuringRevocation = (await store.GetAsync(key, CancellationToken.None))?.State.Status;
+            }
+        };
+
+        var result = await Processor().HandleBatchAsync(
+            [Sns("sns-1", "subscribe-success", "2026-11-23T10:00:00Z"), Sns("sns-2", "unsubscribe-success", "2026-11-23T10:05:00Z")], CancellationToken.None);
+
+        Assert.Empty(result.FailedMessageIds);
+        Assert.Equal(SubscriptionStatus.Ended, seenDuringRevocation);
+        Assert.Equal(
+            ["save Active +Activate", "Activate", "save Active", "save Ended +Revoke", "Revoke(final usage: True)", "save Ended"],
+            timeline);
+    }
+
+    [Fact]
+    public async Task PendingEffects_AreCarriedOutBeforeALaterNotificationIsApplied_SoFinalUsageIsNotSkipped()
+    {
+        await Processor().HandleBatchAsync([Sns("sns-1", "subscribe-success", "2026-11-23T10:00:00Z")], CancellationToken.None);
+        actions.FailOn = "SendFinalUsage";
+        var pending = await Processor().HandleBatchAsync([Sns("sns-2", "unsubscribe-pending", "2026-11-23T10:05:00Z")], CancellationToken.None);
+        Assert.Single(pending.FailedMessageIds);
+        actions.FailOn = null;
+        timeline.Clear();
+
+        // unsubscribe-success arrives before unsubscribe-pending is redelivered; its revocation sends no final usage of its own.
+        var ended = await Processor().HandleBatchAsync([Sns("sns-3", "unsubscribe-success", "2026-11-23T10:06:00Z")], CancellationToken.None);
+        var redelivered = await Processor().HandleBatchAsync([Sns("sns-2", "unsubscribe-pending", "2026-11-23T10:05:00Z")], CancellationToken.None);
+
+        Assert.Empty(ended.FailedMessageIds);
+        Assert.Empty(redelivered.FailedMessageIds);
+        Assert.Equal(
+            ["SendFinalUsage", "save PendingUnsubscribe", "save Ended +Revoke", "Revoke(final usage: False)", "save Ended"],
+            timeline);
+        Assert.Null(store.States.Values.Single().Pending);
+    }
+
+    [Fact]
+    public async Task PendingEffectsStillLeasedByAnotherInvocation_AreLeftToIt_AndTakenOverOnceTheLeaseRunsOut()
+    {
+        var state = SubscriptionStateMachine.Replay(
+            [new LifecycleEvent(LifecycleEventKind.UnsubscribeSuccess, new SubscriptionRef("C", "P", null, null), Now.AddMinutes(-1), "sns-0", LifecycleEventSource.Sns)])!;
+        await store.TrySaveAsync(state, new PendingEffects(new LifecycleDecision.Revoke(false, SubscriptionStatus.Ended), Now.AddMinutes(-1), Now.AddMinutes(2)), 0, CancellationToken.None);
+        var notification = Sns("sns-1", "entitlement-updated", "2026-11-23T11:00:00Z");
+
+        var whileLeased = await Processor().HandleBatchAsync([notification], CancellationToken.None);
+
+        Assert.IsType<ConcurrentSubscriptionUpdateException>(Assert.Single(whileLeased.Outcomes).Failure);
+        Assert.Empty(actions.Calls);
+
+        clock.Now = Now.AddMinutes(2);
+        var afterLease = await Processor().HandleBatchAsync([notification], CancellationToken.None);
+
+        Assert.Empty(afterLease.FailedMessageIds);
+        Assert.Equal(["Revoke(final usage: False)"], actions.Calls); // the entitlement change then needs nothing while Ended
+        Assert.Null(store.States.Values.Single().Pending);
+        Assert.NotNull(store.States.Values.Single().State.EntitlementsStamp);
+    }
+
+    [Fact]
+    public async Task ConcurrentUpdate_ReportsTheMessageForRetryAndCarriesOutNoEffects()
     {
         store.RefuseSaves = true;
 
@@ -89,6 +190,7 @@ public sealed class LifecycleProcessorTests
 
         Assert.IsType<ConcurrentSubscriptionUpdateException>(Assert.Single(result.Outcomes).Failure);
         Assert.Single(result.FailedMessageIds);
+        Assert.Empty(actions.Calls);
     }
 
     [Fact]
@@ -123,7 +225,7 @@ public sealed class LifecycleProcessorTests
         Assert.Empty(store.States);
     }
 
-    private sealed class InMemoryStore : ISubscriptionStateStore
+    private sealed class InMemoryStore(List<string> timeline) : ISubscriptionStateStore
     {
         public Dictionary<string, StoredSubscriptionState> States { get; } = [];
 
@@ -132,7 +234,7 @@ public sealed class LifecycleProcessorTests
         public Task<StoredSubscriptionState?> GetAsync(string subscriptionKey, CancellationToken cancellationToken) =>
             Task.FromResult(States.GetValueOrDefault(subscriptionKey));
 
-        public Task<bool> TrySaveAsync(SubscriptionState state, long expectedVersion, CancellationToken cancellationToken)
+        public Task<bool> TrySaveAsync(SubscriptionState state, PendingEffects? pending, long expectedVersion, CancellationToken cancellationToken)
         {
             var current = States.GetValueOrDefault(state.Key)?.Version ?? 0;
             if (RefuseSaves || current != expectedVersion)
@@ -140,26 +242,40 @@ public sealed class LifecycleProcessorTests
                 return Task.FromResult(false);
             }
 
-            States[state.Key] = new StoredSubscriptionState(state, current + 1);
+            // A lease change alone (taken over, given up) is not a step worth showing.
+            if (States.GetValueOrDefault(state.Key) is not { } before || before.State != state || before.Pending?.Decision != pending?.Decision)
+            {
+                timeline.Add($"save {state.Status}" + (pending is null ? string.Empty : " +" + pending.Decision.GetType().Name));
+            }
+
+            States[state.Key] = new StoredSubscriptionState(state, current + 1, pending);
             return Task.FromResult(true);
         }
     }
 
-    private sealed class RecordingActions : ILifecycleActions
+    private sealed class RecordingActions(List<string> timeline) : ILifecycleActions
     {
         public List<string> Calls { get; } = [];
 
         public string? FailOn { get; set; }
 
-        private Task Record(string call)
+        /// <summary>Runs while an effect is being carried out (after it was called, before it returns).</summary>
+        public Func<string, Task>? During { get; set; }
+
+        private async Task Record(string call)
         {
             if (call == FailOn)
             {
                 throw new InvalidOperationException($"{call} failed");
             }
 
+            if (During is { } during)
+            {
+                await during(call);
+            }
+
             Calls.Add(call);
-            return Task.CompletedTask;
+            timeline.Add(call);
         }
 
         public Task ActivateAsync(SubscriptionState state, CancellationToken cancellationToken) => Record("Activate");
@@ -168,10 +284,17 @@ public sealed class LifecycleProcessorTests
 
         public Task SendFinalUsageAsync(SubscriptionState state, DateTimeOffset endingAt, CancellationToken cancellationToken) => Record("SendFinalUsage");
 
-        public Task RevokeAsync(SubscriptionState state, bool sendFinalUsageFirst, DateTimeOffset endedAt, CancellationToken cancellationToken) =>
-            Record($"Revoke(final usage: {sendFinalUsageFirst})");
+        public Task RevokeAsync(SubscriptionState state, bool sendFinalUsageFirst, SubscriptionStatus finalStatus, DateTimeOffset endedAt, CancellationToken cancellationToken) =>
+            Record(finalStatus == SubscriptionStatus.Ended ? $"Revoke(final usage: {sendFinalUsageFirst})" : $"Revoke(final usage: {sendFinalUsageFirst}, {finalStatus})");
 
         public Task ReplanEntitlementsAsync(SubscriptionState state, CancellationToken cancellationToken) => Record("Replan");
+    }
+
+    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 
     private sealed class RecordingDeadLetters : IRejectedNotifications

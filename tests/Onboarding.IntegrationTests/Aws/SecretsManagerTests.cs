@@ -57,6 +57,32 @@ public sealed class SecretsManagerTests(MotoFixture moto) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UntagResource_RemovesOnlyTheNamedTags_AndAKeyTheSecretDoesNotCarryIsNoError()
+    {
+        await secrets.CreateSecretAsync(new CreateSecretRequest
+        {
+            Name = Name,
+            SecretString = "v1",
+            Tags = [new() { Key = "customer", Value = "cust-acme" }, new() { Key = "status", Value = "revoked" }, new() { Key = "revoked-at", Value = "2026-11-23T10:00:00Z" }],
+        });
+
+        await secrets.UntagResourceAsync(new UntagResourceRequest { SecretId = Name, TagKeys = ["status", "revoked-at", "never-set"] });
+        await secrets.UntagResourceAsync(new UntagResourceRequest { SecretId = Name, TagKeys = ["status", "revoked-at", "never-set"] });
+        var described = await secrets.DescribeSecretAsync(new() { SecretId = Name });
+
+        Assert.Equal([("customer", "cust-acme")], described.Tags!.Select(t => (t.Key, t.Value)).ToList());
+    }
+
+    [Fact]
+    public async Task UntagResource_UnknownSecret_ThrowsResourceNotFoundNamingTheSecret()
+    {
+        var error = await Assert.ThrowsAsync<ResourceNotFoundException>(
+            () => secrets.UntagResourceAsync(new UntagResourceRequest { SecretId = "onboarding/nobody", TagKeys = ["status"] }));
+
+        Assert.Contains("onboarding/nobody", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DeleteSecret_ForceWithoutRecovery_LeavesNothingToRead()
     {
         await secrets.CreateSecretAsync(new CreateSecretRequest { Name = Name, SecretString = "v1" });

@@ -148,6 +148,23 @@ public sealed class LifecycleSequenceTests(MotoFixture moto) : IAsyncLifetime
         await AssertRevokedAsync(principal, OnboardingLifecycleActions.SerialOf(certificate), secretArn, SubscriberStatus.Suspended, SubscriptionStatus.Failed);
     }
 
+    [Fact]
+    public async Task SubscribeFail_AfterSubscribeSuccess_RevokesEverythingAndRecordsTheSubscriberSuspendedNotUnsubscribed()
+    {
+        var (certificate, secretArn, principal) = await stack.OnboardAsync();
+        using var _ = certificate;
+        await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record("sqs-sns-subscribe-success.json")));
+        var fail = LifecycleStack.Record("sqs-sns-subscribe-fail.json");
+        var body = JsonNode.Parse((string)fail["body"]!)!.AsObject();
+        body["Timestamp"] = "2026-11-20T09:30:00.000Z"; // after the sample subscribe-success (09:15)
+        fail["body"] = body.ToJsonString();
+
+        var response = await stack.InvokeAsync(LifecycleStack.SqsEvent(fail));
+
+        Assert.Empty(response!.BatchItemFailures);
+        await AssertRevokedAsync(principal, OnboardingLifecycleActions.SerialOf(certificate), secretArn, SubscriberStatus.Suspended, SubscriptionStatus.Failed);
+    }
+
     [Theory]
     [InlineData("sqs-sns-unsubscribe-success.json", true, SubscriberStatus.Unsubscribed, SubscriptionStatus.Ended)]
     [InlineData("sqs-sns-subscribe-fail.json", false, SubscriberStatus.Suspended, SubscriptionStatus.Failed)]
@@ -177,12 +194,16 @@ public sealed class LifecycleSequenceTests(MotoFixture moto) : IAsyncLifetime
         // Not restarted over the new credentials: the record still names them, so the retry finds and revokes them.
         Assert.Equal(5, stack.AclsOf(principal).Count);
         Assert.Equal(principal.Value, (await stack.Onboarding.GetAsync(stack.Customer.StableId))!.KafkaPrincipal);
-        Assert.NotEqual(subscriptionStatus, (await stack.StateAsync())?.Status);
+        // The state was saved before the revocation began (registration refuses from then on); its effects stay pending.
+        var saved = await stack.StoredStateAsync();
+        Assert.Equal(subscriptionStatus, saved!.State.Status);
+        Assert.NotNull(saved.Pending);
 
         var retried = await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record(notification)));
 
         Assert.Empty(retried!.BatchItemFailures);
         await AssertRevokedAsync(principal, OnboardingLifecycleActions.SerialOf(certificate), secretArn, subscriberStatus, subscriptionStatus);
+        Assert.Null((await stack.StoredStateAsync())!.Pending);
     }
 
     [Fact]

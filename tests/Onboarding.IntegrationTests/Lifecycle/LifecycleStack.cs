@@ -91,7 +91,7 @@ internal sealed class LifecycleStack : IAsyncDisposable
             new LifecycleActionsOptions(stack.CaArn, ProductCode, ContractModel: contractEntitlements is not null),
             clock,
             NullLogger<OnboardingLifecycleActions>.Instance);
-        var processor = new LifecycleProcessor(stack.States, actions, new RedriveRejectedNotifications(NullLogger<RedriveRejectedNotifications>.Instance));
+        var processor = new LifecycleProcessor(stack.States, actions, new RedriveRejectedNotifications(NullLogger<RedriveRejectedNotifications>.Instance), clock);
         stack.Function = new LifecycleFunction(processor, NullLogger<LifecycleFunction>.Instance);
 
         // Someone else's grant on the same cluster: revocation must never touch it.
@@ -163,8 +163,10 @@ internal sealed class LifecycleStack : IAsyncDisposable
 
     public Task<Onboarding.Lambda.Events.SQSBatchResponse?> InvokeAsync(JsonElement input) => Function.HandleAsync(input, new TestContext());
 
-    public async Task<SubscriptionState?> StateAsync() =>
-        (await States.GetAsync(new SubscriptionRef(null, ProductCode, Account, License).Key, CancellationToken.None))?.State;
+    public async Task<SubscriptionState?> StateAsync() => (await StoredStateAsync())?.State;
+
+    public Task<StoredSubscriptionState?> StoredStateAsync() =>
+        States.GetAsync(new SubscriptionRef(null, ProductCode, Account, License).Key, CancellationToken.None);
 
     public async ValueTask DisposeAsync()
     {

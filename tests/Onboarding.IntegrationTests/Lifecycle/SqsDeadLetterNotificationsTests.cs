@@ -47,7 +47,7 @@ public sealed class SqsDeadLetterNotificationsTests(MotoFixture moto) : IAsyncLi
         public Task<StoredSubscriptionState?> GetAsync(string subscriptionKey, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("a malformed message must not reach the store");
 
-        public Task<bool> TrySaveAsync(SubscriptionState state, long expectedVersion, CancellationToken cancellationToken) =>
+        public Task<bool> TrySaveAsync(SubscriptionState state, PendingEffects? pending, long expectedVersion, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("a malformed message must not reach the store");
     }
 
@@ -59,7 +59,7 @@ public sealed class SqsDeadLetterNotificationsTests(MotoFixture moto) : IAsyncLi
 
         public Task SendFinalUsageAsync(SubscriptionState state, DateTimeOffset endingAt, CancellationToken cancellationToken) => throw new InvalidOperationException();
 
-        public Task RevokeAsync(SubscriptionState state, bool sendFinalUsageFirst, DateTimeOffset endedAt, CancellationToken cancellationToken) => throw new InvalidOperationException();
+        public Task RevokeAsync(SubscriptionState state, bool sendFinalUsageFirst, SubscriptionStatus finalStatus, DateTimeOffset endedAt, CancellationToken cancellationToken) => throw new InvalidOperationException();
 
         public Task ReplanEntitlementsAsync(SubscriptionState state, CancellationToken cancellationToken) => throw new InvalidOperationException();
     }

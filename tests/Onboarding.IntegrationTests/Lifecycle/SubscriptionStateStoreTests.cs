@@ -41,7 +41,7 @@ public sealed class SubscriptionStateStoreTests(MotoFixture moto) : IAsyncLifeti
     [Fact]
     public async Task Saved_ReadsBackEqualWithVersionOne()
     {
-        Assert.True(await store.TrySaveAsync(State(), 0, None));
+        Assert.True(await store.TrySaveAsync(State(), null, 0, None));
 
         var stored = await store.GetAsync(State().Key, None);
 
@@ -49,14 +49,41 @@ public sealed class SubscriptionStateStoreTests(MotoFixture moto) : IAsyncLifeti
         Assert.Equal(1, stored.Version);
     }
 
+    public static TheoryData<string> PendingDecisions() => ["Activate", "MarkFailed", "SendFinalUsage", "ReplanEntitlements", "Revoke", "RevokeFailed"];
+
+    [Theory]
+    [MemberData(nameof(PendingDecisions))]
+    public async Task SavedWithPendingEffects_ReadsThemBack_AndTheNextSaveWithoutThemClearsThem(string name)
+    {
+        LifecycleDecision decision = name switch
+        {
+            "Activate" => new LifecycleDecision.Activate(),
+            "MarkFailed" => new LifecycleDecision.MarkFailed(),
+            "SendFinalUsage" => new LifecycleDecision.SendFinalUsage(),
+            "ReplanEntitlements" => new LifecycleDecision.ReplanEntitlements(),
+            "Revoke" => new LifecycleDecision.Revoke(true, SubscriptionStatus.Ended),
+            _ => new LifecycleDecision.Revoke(false, SubscriptionStatus.Failed),
+        };
+        var at = new DateTimeOffset(2026, 11, 20, 9, 15, 2, 117, TimeSpan.Zero).AddTicks(3);
+        var pending = new PendingEffects(decision, at, at.AddMinutes(2).AddTicks(1));
+
+        Assert.True(await store.TrySaveAsync(State(), pending, 0, None));
+        var withPending = await store.GetAsync(State().Key, None);
+        Assert.True(await store.TrySaveAsync(State(), null, 1, None));
+        var cleared = await store.GetAsync(State().Key, None);
+
+        Assert.Equal(new StoredSubscriptionState(State(), 1, pending), withPending);
+        Assert.Equal(new StoredSubscriptionState(State(), 2), cleared);
+    }
+
     [Fact]
     public async Task Save_OnAStaleVersion_IsRefusedAndChangesNothing()
     {
-        await store.TrySaveAsync(State(), 0, None);
-        await store.TrySaveAsync(State(SubscriptionStatus.PendingUnsubscribe), 1, None);
+        await store.TrySaveAsync(State(), null, 0, None);
+        await store.TrySaveAsync(State(SubscriptionStatus.PendingUnsubscribe), null, 1, None);
 
-        Assert.False(await store.TrySaveAsync(State(SubscriptionStatus.Ended), 1, None));
-        Assert.False(await store.TrySaveAsync(State(SubscriptionStatus.Ended), 0, None));
+        Assert.False(await store.TrySaveAsync(State(SubscriptionStatus.Ended), null, 1, None));
+        Assert.False(await store.TrySaveAsync(State(SubscriptionStatus.Ended), null, 0, None));
 
         var stored = await store.GetAsync(State().Key, None);
         Assert.Equal((SubscriptionStatus.PendingUnsubscribe, 2L), (stored!.State.Status, stored.Version));
@@ -73,8 +100,8 @@ public sealed class SubscriptionStateStoreTests(MotoFixture moto) : IAsyncLifeti
             [new LifecycleEvent(LifecycleEventKind.UnsubscribeSuccess, new SubscriptionRef("cust-9", "prod-1", null, null), at, "sns-1", LifecycleEventSource.Sns)])!;
         var resubscribed = SubscriptionStateMachine.Replay(
             [new LifecycleEvent(LifecycleEventKind.SubscribeSuccess, new SubscriptionRef(null, "prod-1", "444455556666", license), at.AddTicks(1), "sns-2", LifecycleEventSource.Sns)])!;
-        Assert.True(await store.TrySaveAsync(cancelled, 0, None));
-        Assert.True(await store.TrySaveAsync(resubscribed, 0, None));
+        Assert.True(await store.TrySaveAsync(cancelled, null, 0, None));
+        Assert.True(await store.TrySaveAsync(resubscribed, null, 0, None));
 
         var keys = RegistrationGate.SubscriptionKeys(CustomerIdentity.FromAccountAndLicense("444455556666", license))
             .Concat(RegistrationGate.SubscriptionKeys(CustomerIdentity.FromCustomerIdentifier("cust-9", "prod-1")));

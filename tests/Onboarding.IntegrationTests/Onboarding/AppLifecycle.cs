@@ -50,7 +50,7 @@ internal sealed class AppLifecycle
 
     /// <summary>Delivers one notification about a customer of the simulator's catalogue, as SQS delivers the SNS envelope.</summary>
     public async Task NotifyAsync(string action, DateTimeOffset at, string customerIdentifier = "cust-acme", string account = AcmeAccount,
-        string productCode = OnboardingApp.PayAsYouGoProduct, string license = AcmeLicense)
+        string productCode = OnboardingApp.PayAsYouGoProduct, string? license = AcmeLicense)
     {
         var notification = SubscriptionNotification.Create(Interlocked.Increment(ref sequence), action, customerIdentifier, account, productCode, license, at);
         var result = await processor.HandleBatchAsync([new QueuedNotification("sqs-" + notification.MessageId, notification.Body, null)], CancellationToken.None);

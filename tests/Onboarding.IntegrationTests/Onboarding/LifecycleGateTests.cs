@@ -151,6 +151,34 @@ public sealed class LifecycleGateTests(MotoFixture moto, SimulatorFixture simula
     }
 
     [Fact]
+    public async Task Registration_WhenASubscribeFailNamingOnlyTheCustomerIdentifierArrivesAfterLanding_IsRefusedAndIssuesNothing()
+    {
+        // ResolveCustomer names the buyer by license (the identity onboarding uses) and by customer identifier; this
+        // notification carries only the latter, so its state is stored under the other key than the session's identity.
+        await using var app = await OnboardingApp.CreateAsync(moto, simulator);
+        var lifecycle = new AppLifecycle(moto, simulator, app);
+        using var buyer = app.NewBuyer();
+        using var landed = await buyer.LandAsync(await simulator.MintTokenAsync("cust-acme", OnboardingApp.PayAsYouGoProduct));
+        Assert.Equal(HttpStatusCode.SeeOther, landed.StatusCode);
+        var csrf = Buyer.Csrf(await buyer.GetRegistrationAsync());
+
+        await lifecycle.NotifyAsync("subscribe-fail", T0, license: null);
+        var before = await EverythingAsync(app);
+        using var form = await buyer.Http.GetAsync("/register");
+        using var posted = await buyer.PostRegistrationAsync(csrf, generate: true);
+        using var continued = await buyer.Http.PostAsync("/register/continue", new FormUrlEncodedContent([new("__csrf", csrf)]));
+
+        Assert.Equal(HttpStatusCode.Forbidden, form.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, posted.StatusCode);
+        Assert.Contains("Subscription not active", await posted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, continued.StatusCode);
+        Assert.Equal(before, await EverythingAsync(app));
+        Assert.Equal(0, app.Pca.Issued);
+        Assert.Empty(await app.SecretNamesAsync());
+        Assert.Empty(app.AclRules());
+    }
+
+    [Fact]
     public async Task SubscribeFail_AfterARegistrationThatCameBeforeSubscribeSuccess_TakesTheCredentialsBackAndRefusesANewLanding()
     {
         await using var app = await OnboardingApp.CreateAsync(moto, simulator);
