@@ -268,8 +268,16 @@ public sealed partial class OnboardingLifecycleActions(
             return; // never had access, nothing to bill
         }
 
+        // The entitlement plan is the only source, as for the hourly run: a plan the lifecycle function emptied
+        // (every feed removed) bills nothing, and the onboarding record's original topics are never billed.
         var snapshot = await subscribers.GetEntitlementsAsync(record.CustomerId, cancellationToken).ConfigureAwait(false);
-        var feedsUsed = snapshot?.Value.Topics is { Count: > 0 } planned ? planned : record.Topics;
+        if (snapshot is null)
+        {
+            LogFinalUsageWithoutPlan(logger, record.CustomerId);
+            return;
+        }
+
+        var feedsUsed = snapshot.Value.Topics;
         var productCode = record.Customer.ProductCode ?? options.ProductCode;
         var subscription = new MeteredSubscription(
             SubscriptionIdentities.BillingRef(record.Customer, productCode), productCode, feedsUsed, record.StartedAt, endingAt);
@@ -370,6 +378,9 @@ public sealed partial class OnboardingLifecycleActions(
 
     [LoggerMessage(6, LogLevel.Information, "Final usage of {CustomerId}: {Created} new ledger entries, {Reported} reported, {Retrying} pending")]
     private static partial void LogFinalUsage(ILogger logger, string customerId, int created, int reported, int retrying);
+
+    [LoggerMessage(8, LogLevel.Error, "No final usage for {CustomerId}: the subscriber had access but no entitlement plan (the hourly run reports the same as MeteringSubscribersWithoutPlan)")]
+    private static partial void LogFinalUsageWithoutPlan(ILogger logger, string customerId);
 
     [LoggerMessage(7, LogLevel.Information, "Certificate {Serial} of {CustomerId} was revoked already")]
     private static partial void LogAlreadyRevoked(ILogger logger, string customerId, string serial);

@@ -11,7 +11,7 @@ public abstract record LifecycleDecision
     /// When the buyer has not registered yet, only the state is recorded and registration will find it active.</summary>
     public sealed record Activate : LifecycleDecision;
 
-    /// <summary>Record the failed subscription; nothing was granted, so nothing is revoked.</summary>
+    /// <summary>Record the failed subscription; anything a registration that came before it issued is taken back.</summary>
     public sealed record MarkFailed : LifecycleDecision;
 
     /// <summary>Meter the remaining usage now (including the current, partial hour): Marketplace gives about one hour.</summary>

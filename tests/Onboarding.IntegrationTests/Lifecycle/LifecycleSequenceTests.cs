@@ -57,6 +57,27 @@ public sealed class LifecycleSequenceTests(MotoFixture moto) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FinalUsage_OfASubscriberWhosePlanWasEmptied_BillsNothing_NotTheTopicsItOnboardedWith()
+    {
+        var (certificate, _, _) = await stack.OnboardAsync();
+        using var _ = certificate;
+        foreach (var name in SnsInOrder[..2])
+        {
+            Assert.Empty((await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record(name))))!.BatchItemFailures);
+        }
+
+        // A re-plan that removed every feed leaves the onboarding record's original topics behind.
+        var plan = await stack.Subscribers.GetEntitlementsAsync(stack.Customer.StableId);
+        await stack.Subscribers.SaveEntitlementsAsync(plan!.Value with { Topics = [] }, plan.Version);
+        foreach (var name in SnsInOrder[2..])
+        {
+            Assert.Empty((await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record(name))))!.BatchItemFailures);
+        }
+
+        Assert.Empty(stack.Marketplace.Billed);
+    }
+
+    [Fact]
     public async Task SnsNotificationsReversedAndDuplicatedInOneBatch_EndTheSameWayWithOneRevocation()
     {
         var (certificate, secretArn, principal) = await stack.OnboardAsync();

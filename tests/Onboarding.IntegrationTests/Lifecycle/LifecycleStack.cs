@@ -126,6 +126,9 @@ internal sealed class LifecycleStack : IAsyncDisposable
         var subscriber = profile?.Value.WithStatus(SubscriberStatus.Active, started)
             ?? new Subscriber(Customer, "Acme Trading", "Ann Analyst", "ann@acme.example", null, SubscriberStatus.Active, started, started);
         await Subscribers.SaveAsync(subscriber, profile?.Version ?? 0);
+        // The entitlement plan, saved by the landing flow before the subscriber record.
+        var plan = await Subscribers.GetEntitlementsAsync(Customer.StableId);
+        await Subscribers.SaveEntitlementsAsync(new EntitlementSnapshot(Customer, [], Feeds.AllTopics, started), plan?.Version ?? 0);
 
         var (state, _) = await Onboarding.StartAsync(OnboardingMachine.Start(Customer, started));
         var claim = await Onboarding.TryClaimAsync(Customer.StableId, "landing", started, TimeSpan.FromMinutes(5));
