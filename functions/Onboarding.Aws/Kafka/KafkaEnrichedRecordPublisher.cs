@@ -37,6 +37,8 @@ public sealed class KafkaEnrichedRecordPublisher(IProducer<byte[], byte[]> produ
             }
         }
 
+        // Flush sends what is queued at once instead of waiting out linger.ms: the invocation ends one linger sooner.
+        producer.Flush(cancellationToken);
         await tracker.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (tracker.Failed > 0)
         {

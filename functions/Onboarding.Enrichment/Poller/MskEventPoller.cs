@@ -135,11 +135,12 @@ public sealed partial class MskEventPoller(
     }
 
     /// <summary>
-    /// One step: gathers the next batch (at most one batching window; cut short when the running invocation has
-    /// finished and nothing arrived) while the running invocation works, then waits for that invocation, commits its
-    /// batch and starts the handler on the new batch. Returns the number of records whose invocation succeeded and
-    /// was committed in this step (0 when none had been running). When the invocation failed, its batch and the one
-    /// gathered meanwhile are delivered again (the consumer seeks back) and the handler's exception is rethrown.
+    /// One step: gathers and writes the next batch (at most one batching window; cut short when the running
+    /// invocation has finished and nothing arrived) while the running invocation works, waits for that invocation,
+    /// starts the handler on the new batch and commits the finished one. Returns the number of records whose
+    /// invocation succeeded and was committed in this step (0 when none had been running). When the invocation
+    /// failed, its batch and the one gathered meanwhile are delivered again (the consumer seeks back) and the
+    /// handler's exception is rethrown.
     /// </summary>
     public async Task<int> PollOnceAsync(CancellationToken cancellationToken)
     {
@@ -149,37 +150,48 @@ public sealed partial class MskEventPoller(
             subscribed = true;
         }
 
+        // Gathered and written while the running invocation works: the next invocation can start the moment it ends.
         var batch = Gather(running?.Handler, cancellationToken);
-        var completed = 0;
-        if (running is { } previous)
+        ArrayBufferWriter<byte>? payload = null;
+        var offsets = Span(batch);
+        if (batch.Count > 0)
         {
-            running = null;
+            payload = payloads[nextPayload];
+            nextPayload = 1 - nextPayload;
+            payload.ResetWrittenCount();
+            WriteEvent(batch, bootstrapServers, options.EventSourceArn, payload);
+        }
+
+        var previous = running;
+        running = null;
+        if (previous is not null)
+        {
             try
             {
                 await previous.Handler.ConfigureAwait(false);
             }
             catch
             {
-                SeekBack(previous.Offsets, Span(batch));
+                SeekBack(previous.Offsets, offsets);
                 throw;
             }
-
-            Commit(previous.Offsets);
-            completed = previous.Count;
         }
 
-        if (batch.Count > 0)
+        if (payload is not null)
         {
-            var payload = payloads[nextPayload];
-            nextPayload = 1 - nextPayload;
-            payload.ResetWrittenCount();
-            WriteEvent(batch, bootstrapServers, options.EventSourceArn, payload);
-            // On the thread pool, so that this thread gathers the next batch meanwhile. Only the offsets are kept:
-            // the consumed records are garbage once written into the payload.
-            running = new Invocation(Task.Run(() => handler(payload.WrittenMemory, cancellationToken), CancellationToken.None), Span(batch), batch.Count);
+            // On the thread pool, so that this thread commits and gathers the next batch meanwhile. Only the offsets
+            // are kept: the consumed records are garbage once written into the payload.
+            running = new Invocation(Task.Run(() => handler(payload.WrittenMemory, cancellationToken), CancellationToken.None), offsets, batch.Count);
         }
 
-        return completed;
+        if (previous is null)
+        {
+            return 0;
+        }
+
+        // The previous invocation succeeded: its offsets are committed while the next one already runs.
+        Commit(previous.Offsets);
+        return previous.Count;
     }
 
     /// <summary>Waits for the running invocation, if any, and commits its batch; returns its record count.</summary>
