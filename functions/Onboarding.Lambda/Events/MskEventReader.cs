@@ -269,9 +269,13 @@ public ref struct MskEventReader
         _ => Field.Other,
     };
 
+    private static readonly (string Name, Field Field)[] Names =
+        [("key", Field.Key), ("topic", Field.Topic), ("value", Field.Value), ("offset", Field.Offset), ("headers", Field.Headers), ("partition", Field.Partition), ("timestamp", Field.Timestamp)];
+
+    /// <summary>A property name with escapes (never sent by the mapping, but valid JSON) is compared unescaped.</summary>
     private readonly Field IdentifyEscaped()
     {
-        foreach (var (name, field) in new[] { ("key", Field.Key), ("topic", Field.Topic), ("value", Field.Value), ("offset", Field.Offset), ("headers", Field.Headers), ("partition", Field.Partition), ("timestamp", Field.Timestamp) })
+        foreach (var (name, field) in Names)
         {
             if (json.ValueTextEquals(name))
             {

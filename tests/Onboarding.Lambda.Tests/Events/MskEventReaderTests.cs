@@ -53,6 +53,16 @@ public sealed class MskEventReaderTests
         Assert.Equal(new Read("t", 1, 9, 0, null, null, ""), read);
     }
 
+    [Fact]
+    public void EscapedPropertyNames_AreRecognised()
+    {
+        var payload = """{"records":{"t-0":[{"\u0074opic":"t","partition":0,"\u006Fffset":4,"valu\u0065":"QQ=="}]}}"""u8.ToArray();
+
+        var read = Assert.Single(ReadAll(payload));
+
+        Assert.Equal(new Read("t", 0, 4, 0, null, "QQ==", ""), read);
+    }
+
     [Theory]
     [InlineData("""{"eventSource":"aws:kafka"}""")]
     [InlineData("""{"records":{}}""")]
