@@ -16,7 +16,7 @@ internal static class PriceRecordParser
     private const int MaxSymbolLength = 128;
     private const int MaxTimestampLength = 64;
 
-    private enum Field
+    internal enum Field
     {
         Other,
         Symbol,
@@ -31,6 +31,14 @@ internal static class PriceRecordParser
 
     public static bool TryParse(ReadOnlySpan<byte> json, SymbolTable symbols, GrowableBuffer body, out PricePoint point, out string? error)
     {
+        // The provider's compact records take the fast path; everything else (and every error) this full pass.
+        if (CompactRecordScanner.TryScan(json, symbols, out point))
+        {
+            body.Append(json[..^1]);
+            error = null;
+            return true;
+        }
+
         var rollback = body.Length;
         point = default;
         error = Parse(json, symbols, body, out point);
@@ -43,7 +51,8 @@ internal static class PriceRecordParser
         return false;
     }
 
-    private static string? Parse(ReadOnlySpan<byte> json, SymbolTable symbols, GrowableBuffer body, out PricePoint point)
+    /// <summary>The full pass (no fast path): the error, or null with the point and the body appended.</summary>
+    internal static string? Parse(ReadOnlySpan<byte> json, SymbolTable symbols, GrowableBuffer body, out PricePoint point)
     {
         point = default;
         if (json.IsEmpty)
@@ -246,8 +255,12 @@ internal static class PriceRecordParser
             return IdentifyEscaped(ref reader);
         }
 
-        // The hot path: an unescaped name, told apart by its length first.
-        var name = reader.ValueSpan;
+        return IdentifyName(reader.ValueSpan);
+    }
+
+    /// <summary>An unescaped field name, told apart by its length first.</summary>
+    internal static Field IdentifyName(ReadOnlySpan<byte> name)
+    {
         return name.Length switch
         {
             3 when name.SequenceEqual("low"u8) => Field.Low,
