@@ -181,9 +181,18 @@ public sealed partial class OnboardingLifecycleActions(
         await ReplanAsync(record, state, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The onboarding record of the subscription under any identity it may have been onboarded with.</summary>
+    /// <summary>
+    /// The onboarding record of the subscription: the subscriber it resolved to through the aliases when it did, else under
+    /// any identity it may have been onboarded with.
+    /// </summary>
     private async Task<OnboardingState?> FindAsync(SubscriptionState state, CancellationToken cancellationToken)
     {
+        if (SubscriberAliases.StableIdOf(state.Key) is { } stableId
+            && await onboarding.GetAsync(stableId, cancellationToken).ConfigureAwait(false) is { } resolved)
+        {
+            return resolved;
+        }
+
         foreach (var identity in SubscriptionIdentities.Candidates(state.Subscription, options.ProductCode, licenseModelFirst: true))
         {
             if (await onboarding.GetAsync(identity.StableId, cancellationToken).ConfigureAwait(false) is { } record)

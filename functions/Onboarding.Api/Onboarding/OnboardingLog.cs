@@ -44,6 +44,9 @@ internal static partial class OnboardingLog
     [LoggerMessage(13, LogLevel.Warning, "Customer {CustomerId} refused: the recorded Marketplace subscription state is {Verdict}")]
     public static partial void SubscriptionInactive(ILogger logger, string customerId, Core.Lifecycle.RegistrationVerdict verdict);
 
+    [LoggerMessage(14, LogLevel.Warning, "Customer {CustomerId}: identifier {IdentifierKey} already belongs to subscriber {OwnerId}; notifications carrying only it keep reaching that subscriber")]
+    public static partial void AliasTaken(ILogger logger, string customerId, string identifierKey, string ownerId);
+
     [LoggerMessage(LogLevel.Information, "{Message}")]
     public static partial void LocalAcl(ILogger logger, string message);
 }

@@ -119,6 +119,18 @@ public sealed class OnboardingService(
             return new LandingOutcome(LandingStatus.SubscriptionInactive, customer, Verdict: verdict);
         }
 
+        // Before anything is issued: a notification naming the buyer by any identifier ResolveCustomer returned (only the
+        // customer identifier, say, for a buyer onboarded by license) must reach this subscriber.
+        try
+        {
+            await RecordAliasesAsync(session, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            OnboardingLog.LandingFailed(logger, ex);
+            return new LandingOutcome(LandingStatus.Unavailable, customer, Reason: "We could not record your subscription just now.");
+        }
+
         var tokenHash = Hash(token);
         var now = clock.GetUtcNow();
         if (!await landing.TryUseTokenAsync(tokenHash, now + TokenMemory, cancellationToken))
@@ -171,6 +183,23 @@ public sealed class OnboardingService(
         }
 
         return RegistrationGate.Decide(states);
+    }
+
+    /// <summary>Records an alias from every identifier of the session to its subscriber; idempotent, the first alias of an identifier stays.</summary>
+    private async Task RecordAliasesAsync(LandingSession session, CancellationToken cancellationToken)
+    {
+        var identifiers = SubscriptionStateMachine.MergeIdentifiers(
+            session.Resolved,
+            new SubscriptionRef(session.Customer.CustomerIdentifier, session.Customer.ProductCode, session.Customer.AwsAccountId, session.Customer.LicenseArn));
+        var alias = new SubscriberAlias(session.Customer.StableId, identifiers);
+        foreach (var identifierKey in SubscriberAliases.IdentifierKeys(identifiers))
+        {
+            var stored = await subscriptions.RecordAliasAsync(identifierKey, alias, cancellationToken);
+            if (stored.StableId != alias.StableId)
+            {
+                OnboardingLog.AliasTaken(logger, alias.StableId, identifierKey, stored.StableId);
+            }
+        }
     }
 
     /// <summary>Validates and records the registration, then runs every remaining step. A completed or started onboarding ignores the form and resumes.</summary>

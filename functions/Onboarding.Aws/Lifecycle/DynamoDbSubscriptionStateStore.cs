@@ -11,6 +11,8 @@ namespace Onboarding.Aws.Lifecycle;
 /// Subscription states in the subscribers table: pk <c>SUBSCRIPTION#&lt;subscription key&gt;</c>, sk <c>LIFECYCLE</c>, with a
 /// <c>version</c> every write is conditional on, so two invocations handling the same subscription cannot both win, and
 /// the effects still to carry out (<c>pendingEffects</c>) in the same item, so state and effects change together.
+/// Alias items (pk <c>ALIAS#&lt;identifier key&gt;</c>, sk <c>ALIAS</c>) map each Marketplace identifier we learned to the
+/// subscriber's stable id (<see cref="SubscriberAliases"/>); they are written once and never changed.
 /// </summary>
 public sealed class DynamoDbSubscriptionStateStore(IAmazonDynamoDB dynamo, SubscriberTableOptions options) : ISubscriptionStateStore
 {
@@ -18,7 +20,51 @@ public sealed class DynamoDbSubscriptionStateStore(IAmazonDynamoDB dynamo, Subsc
 
     private const string PendingAttribute = "pendingEffects";
 
+    /// <summary>The sort key of alias items: pk <c>ALIAS#&lt;identifier key&gt;</c> → the subscriber's stable id and identifiers.</summary>
+    public const string AliasSortKey = "ALIAS";
+
     public static string PartitionKey(string subscriptionKey) => "SUBSCRIPTION#" + subscriptionKey;
+
+    public static string AliasPartitionKey(string identifierKey) => "ALIAS#" + identifierKey;
+
+    public async Task<SubscriberAlias?> GetAliasAsync(string identifierKey, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(identifierKey);
+        var response = await dynamo.GetItemAsync(
+            new GetItemRequest { TableName = options.SubscribersTable, Key = Key(AliasPartitionKey(identifierKey), AliasSortKey), ConsistentRead = true },
+            cancellationToken).ConfigureAwait(false);
+        return response.Item is { Count: > 0 } item
+            ? new SubscriberAlias(RequireString(item, "stableId"), GetSubscription(item))
+            : null;
+    }
+
+    public async Task<SubscriberAlias> RecordAliasAsync(string identifierKey, SubscriberAlias alias, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(identifierKey);
+        ArgumentNullException.ThrowIfNull(alias);
+        if (!Core.Subscribers.CustomerIdentity.IsStableId(alias.StableId))
+        {
+            throw new ArgumentException($"'{alias.StableId}' is not a stable subscriber id.", nameof(alias));
+        }
+
+        var item = Key(AliasPartitionKey(identifierKey), AliasSortKey);
+        item["identifierKey"] = S(identifierKey);
+        item["stableId"] = S(alias.StableId);
+        PutSubscription(item, alias.Identifiers);
+        try
+        {
+            await dynamo.PutItemAsync(
+                new PutItemRequest { TableName = options.SubscribersTable, Item = item, ConditionExpression = "attribute_not_exists(pk)" },
+                cancellationToken).ConfigureAwait(false);
+            return alias;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            // Recorded before (a repeat, or another subscriber's): the first alias stays.
+            return await GetAliasAsync(identifierKey, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"The alias of {identifierKey} exists but could not be read.");
+        }
+    }
 
     public async Task<StoredSubscriptionState?> GetAsync(string subscriptionKey, CancellationToken cancellationToken)
     {
@@ -31,13 +77,7 @@ public sealed class DynamoDbSubscriptionStateStore(IAmazonDynamoDB dynamo, Subsc
             return null;
         }
 
-        var subscription = new SubscriptionRef(
-            GetString(item, "customerIdentifier"),
-            GetString(item, "productCode"),
-            GetString(item, "customerAwsAccountId"),
-            GetString(item, "licenseArn"),
-            GetString(item, "productId"),
-            GetString(item, "agreementId"));
+        var subscription = GetSubscription(item);
         var state = new SubscriptionState(
             RequireString(item, "subscriptionKey"),
             subscription,
@@ -54,12 +94,7 @@ public sealed class DynamoDbSubscriptionStateStore(IAmazonDynamoDB dynamo, Subsc
         item["subscriptionKey"] = S(state.Key);
         item["status"] = S(state.Status.ToString());
         item["version"] = N(expectedVersion + 1);
-        Put(item, "customerIdentifier", state.Subscription.CustomerIdentifier);
-        Put(item, "productCode", state.Subscription.ProductCode);
-        Put(item, "customerAwsAccountId", state.Subscription.CustomerAwsAccountId);
-        Put(item, "licenseArn", state.Subscription.LicenseArn);
-        Put(item, "productId", state.Subscription.ProductId);
-        Put(item, "agreementId", state.Subscription.AgreementId);
+        PutSubscription(item, state.Subscription);
         PutStamp(item, "statusStamp", state.StatusStamp);
         PutStamp(item, "entitlementsStamp", state.EntitlementsStamp);
         if (pending is not null)
@@ -138,6 +173,24 @@ public sealed class DynamoDbSubscriptionStateStore(IAmazonDynamoDB dynamo, Subsc
             var other => throw new InvalidDataException($"Stored subscription {RequireString(item, "subscriptionKey")} has an unknown pending decision '{other}'."),
         };
         return new PendingEffects(decision, GetTime(map, "occurredAt"), GetTime(map, "leaseUntil"));
+    }
+
+    private static SubscriptionRef GetSubscription(Dictionary<string, AttributeValue> item) => new(
+        GetString(item, "customerIdentifier"),
+        GetString(item, "productCode"),
+        GetString(item, "customerAwsAccountId"),
+        GetString(item, "licenseArn"),
+        GetString(item, "productId"),
+        GetString(item, "agreementId"));
+
+    private static void PutSubscription(Dictionary<string, AttributeValue> item, SubscriptionRef subscription)
+    {
+        Put(item, "customerIdentifier", subscription.CustomerIdentifier);
+        Put(item, "productCode", subscription.ProductCode);
+        Put(item, "customerAwsAccountId", subscription.CustomerAwsAccountId);
+        Put(item, "licenseArn", subscription.LicenseArn);
+        Put(item, "productId", subscription.ProductId);
+        Put(item, "agreementId", subscription.AgreementId);
     }
 
     private static void Put(Dictionary<string, AttributeValue> item, string name, string? value)

@@ -18,9 +18,8 @@ public sealed record LandingSession(CustomerIdentity Customer, SubscriptionRef R
         return new(customer, new SubscriptionRef(customer.CustomerIdentifier, customer.ProductCode, customer.AwsAccountId, customer.LicenseArn));
     }
 
-    /// <summary>The subscription-state keys of the resolved identifiers and of the identity, without repeats.</summary>
-    public IReadOnlyList<string> SubscriptionKeys =>
-        [.. RegistrationGate.SubscriptionKeys(Resolved).Concat(RegistrationGate.SubscriptionKeys(Customer)).Distinct(StringComparer.Ordinal)];
+    /// <summary>The subscription-state keys of the subscriber, then of the resolved identifiers and of the identity, without repeats.</summary>
+    public IReadOnlyList<string> SubscriptionKeys => RegistrationGate.StateKeys(Customer, Resolved);
 }
 
 /// <summary>

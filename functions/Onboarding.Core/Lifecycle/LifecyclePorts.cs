@@ -29,6 +29,15 @@ public interface ISubscriptionStateStore
     /// stored version is still <paramref name="expectedVersion"/> (0: not stored yet); false otherwise.
     /// </summary>
     Task<bool> TrySaveAsync(SubscriptionState state, PendingEffects? pending, long expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>The subscriber an identifier key (<see cref="SubscriberAliases.IdentifierKeys"/>) belongs to, or null when unknown.</summary>
+    Task<SubscriberAlias?> GetAliasAsync(string identifierKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that <paramref name="identifierKey"/> belongs to <paramref name="alias"/>'s subscriber unless the key already
+    /// has an alias (the first one stays: an identifier never moves to another subscriber). Returns the alias now stored.
+    /// </summary>
+    Task<SubscriberAlias> RecordAliasAsync(string identifierKey, SubscriberAlias alias, CancellationToken cancellationToken);
 }
 
 /// <summary>

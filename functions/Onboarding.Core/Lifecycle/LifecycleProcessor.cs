@@ -58,14 +58,21 @@ public sealed class LifecycleProcessor(
     public async Task<LifecycleOutcome> HandleAsync(string messageId, LifecycleEvent notification, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notification);
-        var key = notification.Subscription.Key;
+        var subscriber = await ResolveAsync(notification.Subscription, cancellationToken).ConfigureAwait(false);
+        var key = subscriber is null ? notification.Subscription.Key : SubscriberAliases.SubscriberKey(subscriber.StableId);
         var stored = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
         if (stored?.Pending is not null)
         {
             stored = await CompletePendingAsync(stored, cancellationToken).ConfigureAwait(false);
         }
 
-        var transition = SubscriptionStateMachine.Apply(stored?.State, notification);
+        var current = stored?.State;
+        if (current is null && subscriber is not null)
+        {
+            current = await SeedAsync(key, SubscriptionStateMachine.MergeIdentifiers(subscriber.Identifiers, notification.Subscription), cancellationToken).ConfigureAwait(false);
+        }
+
+        var transition = SubscriptionStateMachine.Apply(current, notification, key);
         var state = transition.State;
         if (transition.Decision is LifecycleDecision.Ignore && state == stored?.State)
         {
@@ -87,6 +94,51 @@ public sealed class LifecycleProcessor(
         }
 
         return new LifecycleOutcome(messageId, notification, transition.Decision);
+    }
+
+    /// <summary>
+    /// The subscriber the notification concerns, through the aliases of its identifiers (null: none is known, the
+    /// notification keeps its direct key). Identifiers it carries that have no alias yet are recorded, so a later
+    /// notification carrying only one of them (an agreement id, say) reaches the same subscriber.
+    /// </summary>
+    private async Task<SubscriberAlias?> ResolveAsync(SubscriptionRef subscription, CancellationToken cancellationToken)
+    {
+        var lookups = new List<KeyValuePair<string, SubscriberAlias?>>();
+        foreach (var identifierKey in SubscriberAliases.IdentifierKeys(subscription))
+        {
+            lookups.Add(new(identifierKey, await store.GetAliasAsync(identifierKey, cancellationToken).ConfigureAwait(false)));
+        }
+
+        var resolution = SubscriberAliases.Resolve(lookups);
+        if (resolution.Subscriber is not { } subscriber)
+        {
+            return null;
+        }
+
+        if (resolution.Unaliased.Count > 0)
+        {
+            var learned = subscriber with { Identifiers = SubscriptionStateMachine.MergeIdentifiers(subscriber.Identifiers, subscription) };
+            foreach (var identifierKey in resolution.Unaliased)
+            {
+                await store.RecordAliasAsync(identifierKey, learned, cancellationToken).ConfigureAwait(false);
+            }
+
+            return learned;
+        }
+
+        return subscriber;
+    }
+
+    /// <summary>The first state under a subscriber's own key: what its identifiers' direct keys recorded before it resolved.</summary>
+    private async Task<SubscriptionState> SeedAsync(string key, SubscriptionRef identifiers, CancellationToken cancellationToken)
+    {
+        var direct = new List<SubscriptionState?>();
+        foreach (var identifierKey in SubscriberAliases.IdentifierKeys(identifiers))
+        {
+            direct.Add((await store.GetAsync(identifierKey, cancellationToken).ConfigureAwait(false))?.State);
+        }
+
+        return SubscriberAliases.Seed(key, identifiers, direct);
     }
 
     /// <summary>Carries out effects left pending by an earlier attempt, unless another invocation may still be at them.</summary>

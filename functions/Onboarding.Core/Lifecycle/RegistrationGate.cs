@@ -79,6 +79,22 @@ public static class RegistrationGate
         return keys;
     }
 
+    /// <summary>
+    /// Every key the state of a buyer's subscription may be kept under: the subscriber's own key first (where the
+    /// Lifecycle function keeps every notification that resolved to it through the aliases onboarding recorded), then the
+    /// direct keys of <paramref name="resolved"/>'s and <paramref name="customer"/>'s identifiers (notifications that came
+    /// before the aliases did), without repeats.
+    /// </summary>
+    public static IReadOnlyList<string> StateKeys(CustomerIdentity customer, SubscriptionRef resolved)
+    {
+        ArgumentNullException.ThrowIfNull(customer);
+        ArgumentNullException.ThrowIfNull(resolved);
+        return [.. new[] { SubscriberAliases.SubscriberKey(customer.StableId) }
+            .Concat(SubscriptionKeys(resolved))
+            .Concat(SubscriptionKeys(customer))
+            .Distinct(StringComparer.Ordinal)];
+    }
+
     /// <summary>The candidate keys of an onboarded identity (one per identifier model it carries).</summary>
     public static IReadOnlyList<string> SubscriptionKeys(CustomerIdentity customer)
     {

@@ -12,15 +12,33 @@ public static class SubscriptionStateMachine
     public static Transition Apply(SubscriptionState? current, LifecycleEvent notification)
     {
         ArgumentNullException.ThrowIfNull(notification);
-        var previous = current ?? SubscriptionState.Initial(notification.Subscription);
-        if (!string.Equals(previous.Key, notification.Subscription.Key, StringComparison.Ordinal))
+        return Apply(current, notification, notification.Subscription.Key);
+    }
+
+    /// <summary>
+    /// Applies a notification to the state kept under <paramref name="key"/>: its direct key, or the key of the subscriber
+    /// it resolved to (<see cref="SubscriberAliases.SubscriberKey"/>).
+    /// </summary>
+    public static Transition Apply(SubscriptionState? current, LifecycleEvent notification, string key)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var previous = current ?? SubscriptionState.Initial(notification.Subscription) with { Key = key };
+        if (!string.Equals(previous.Key, key, StringComparison.Ordinal))
         {
             throw new ArgumentException(
-                $"Notification {notification.EventId} is about subscription {notification.Subscription.Key}, not {previous.Key}.",
+                $"Notification {notification.EventId} is about subscription {key}, not {previous.Key}.",
                 nameof(notification));
         }
 
-        var merged = previous with { Subscription = Merge(previous.Subscription, notification.Subscription) };
+        if (SubscriberAliases.StableIdOf(key) is null && !string.Equals(key, notification.Subscription.Key, StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"Notification {notification.EventId} is about subscription {notification.Subscription.Key}, not {key}.",
+                nameof(notification));
+        }
+
+        var merged = previous with { Subscription = MergeIdentifiers(previous.Subscription, notification.Subscription) };
         return TargetStatus(notification.Kind) is { } status
             ? ApplyStatus(merged, previous, notification, status)
             : ApplyEntitlementChange(merged, notification);
@@ -112,7 +130,8 @@ public static class SubscriptionStateMachine
             : new Transition(next, new LifecycleDecision.Ignore($"Entitlements changed while the subscription is {next.Status}; access is planned on activation."));
     }
 
-    private static SubscriptionRef Merge(SubscriptionRef a, SubscriptionRef b) => new(
+    /// <summary>The identifiers of both, field by field; commutative and idempotent.</summary>
+    public static SubscriptionRef MergeIdentifiers(SubscriptionRef a, SubscriptionRef b) => new(
         Pick(a.CustomerIdentifier, b.CustomerIdentifier),
         Pick(a.ProductCode, b.ProductCode),
         Pick(a.CustomerAwsAccountId, b.CustomerAwsAccountId),

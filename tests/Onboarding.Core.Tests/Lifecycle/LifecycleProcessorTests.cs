@@ -251,6 +251,14 @@ public sealed class LifecycleProcessorTests
             States[state.Key] = new StoredSubscriptionState(state, current + 1, pending);
             return Task.FromResult(true);
         }
+
+        public Dictionary<string, SubscriberAlias> Aliases { get; } = [];
+
+        public Task<SubscriberAlias?> GetAliasAsync(string identifierKey, CancellationToken cancellationToken) =>
+            Task.FromResult(Aliases.GetValueOrDefault(identifierKey));
+
+        public Task<SubscriberAlias> RecordAliasAsync(string identifierKey, SubscriberAlias alias, CancellationToken cancellationToken) =>
+            Task.FromResult(Aliases.TryAdd(identifierKey, alias) ? alias : Aliases[identifierKey]);
     }
 
     private sealed class RecordingActions(List<string> timeline) : ILifecycleActions

@@ -47,7 +47,7 @@ public sealed class LandingStoreTests(MotoFixture moto) : IAsyncLifetime
         Assert.NotNull(read);
         Assert.Equal(customer, read.Customer);
         Assert.Equal(session.Resolved, read.Resolved);
-        Assert.Equal(["license:" + License, "customer:prod-1:cust-acme"], read.SubscriptionKeys);
+        Assert.Equal(["subscriber:" + customer.StableId, "license:" + License, "customer:prod-1:cust-acme"], read.SubscriptionKeys);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class LandingStoreTests(MotoFixture moto) : IAsyncLifetime
         var read = await Store.GetSessionAsync("hash-old", T0);
 
         Assert.Equal(LandingSession.Of(customer), read);
-        Assert.Equal(["customer:prod-1:cust-acme"], read!.SubscriptionKeys);
+        Assert.Equal(["subscriber:" + customer.StableId, "customer:prod-1:cust-acme"], read!.SubscriptionKeys);
     }
 
     [Fact]

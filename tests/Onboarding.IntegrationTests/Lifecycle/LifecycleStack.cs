@@ -64,7 +64,8 @@ internal sealed class LifecycleStack : IAsyncDisposable
     public FeedCatalog Feeds { get; } = FeedCatalog.Parse("""{"basic":["quotes.us"],"pro":["quotes.us","trades.us"]}""");
     public LifecycleFunction Function { get; private set; } = null!;
     public string CaArn { get; private set; } = null!;
-    public CustomerIdentity Customer { get; } = CustomerIdentity.FromAccountAndLicense(Account, License);
+    /// <summary>The identity <see cref="OnboardAsync"/> onboards; by default the sample buyer by account and license.</summary>
+    public CustomerIdentity Customer { get; set; } = CustomerIdentity.FromAccountAndLicense(Account, License);
 
     public static async Task<LifecycleStack> StartAsync(MotoFixture moto, IAmazonMarketplaceEntitlementService? contractEntitlements = null)
     {
@@ -148,6 +149,16 @@ internal sealed class LifecycleStack : IAsyncDisposable
         await Onboarding.ReleaseAsync(Customer.StableId, "landing");
         _ = state;
         return (certificate, secret.ARN!, principal);
+    }
+
+    /// <summary>Records, as the landing flow does before it issues anything, that every identifier of <paramref name="resolved"/> belongs to <see cref="Customer"/>.</summary>
+    public async Task RecordAliasesAsync(SubscriptionRef resolved)
+    {
+        var alias = new SubscriberAlias(Customer.StableId, resolved);
+        foreach (var identifierKey in SubscriberAliases.IdentifierKeys(resolved))
+        {
+            await States.RecordAliasAsync(identifierKey, alias, CancellationToken.None);
+        }
     }
 
     public IReadOnlyList<Confluent.Kafka.Admin.AclBinding> AclsOf(KafkaPrincipal principal) =>

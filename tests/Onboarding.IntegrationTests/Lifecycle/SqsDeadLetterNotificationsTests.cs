@@ -49,6 +49,12 @@ public sealed class SqsDeadLetterNotificationsTests(MotoFixture moto) : IAsyncLi
 
         public Task<bool> TrySaveAsync(SubscriptionState state, PendingEffects? pending, long expectedVersion, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("a malformed message must not reach the store");
+
+        public Task<SubscriberAlias?> GetAliasAsync(string identifierKey, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("a malformed message must not reach the store");
+
+        public Task<SubscriberAlias> RecordAliasAsync(string identifierKey, SubscriberAlias alias, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("a malformed message must not reach the store");
     }
 
     private sealed class UnusedActions : ILifecycleActions
