@@ -91,7 +91,7 @@ internal static class CompactRecordScanner
                 {
                     case PriceRecordParser.Field.Close or PriceRecordParser.Field.Price:
                         if ((field == PriceRecordParser.Field.Close ? hasClose : hasPrice)
-                            || !double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                            || !TryParsePrice(number, out var value)
                             || !double.IsFinite(value) || value <= 0)
                         {
                             return false;
@@ -158,6 +158,51 @@ internal static class CompactRecordScanner
         }
 
         point = new PricePoint(symbol, hasClose ? close : price, DateOnly.FromDateTime(timestamp));
+        return true;
+    }
+
+    private static readonly double[] PowersOfTen =
+        [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+    /// <summary>
+    /// A plain decimal (already checked by <see cref="TryNumber"/>). With at most 15 digits the digits form an exact
+    /// double and so does 10^k for k ≤ 22, and one IEEE division rounds correctly: the same value the full parser
+    /// reads. Longer numbers take the general parser.
+    /// </summary>
+    private static bool TryParsePrice(ReadOnlySpan<byte> number, out double value)
+    {
+        long digits = 0;
+        var count = 0;
+        var scale = 0;
+        var negative = number[0] == '-';
+        foreach (var c in negative ? number[1..] : number)
+        {
+            if (c == '.')
+            {
+                scale = -1;
+                continue;
+            }
+
+            digits = digits * 10 + (c - '0');
+            count++;
+            if (scale < 0)
+            {
+                scale--;
+            }
+        }
+
+        if (count > 15)
+        {
+            return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        }
+
+        var fraction = scale < 0 ? -scale - 1 : 0;
+        value = digits / PowersOfTen[fraction];
+        if (negative)
+        {
+            value = -value;
+        }
+
         return true;
     }
 

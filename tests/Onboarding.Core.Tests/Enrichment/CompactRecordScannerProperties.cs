@@ -84,6 +84,20 @@ public sealed class CompactRecordScannerProperties
         });
     }
 
+    [Property(MaxTest = 3000)]
+    public bool FastPath_ReadsACloseAsTheSameDoubleAsTheRuntime(NonNegativeInt seed, byte digitCount, byte fractionDigits)
+    {
+        var count = 1 + digitCount % 18;
+        var random = new Random(seed.Get);
+        var digits = new string([.. Enumerable.Range(0, count).Select(i => (char)('0' + (i == 0 ? random.Next(1, 10) : random.Next(10))))]);
+        var fraction = fractionDigits % count;
+        var text = fraction == 0 ? digits : $"{digits[..(count - fraction)]}.{digits[(count - fraction)..]}";
+        var json = $$"""{"symbol":"AMZN","close":{{text}},"timestamp":"2024-07-11 19:49:00"}""";
+
+        return CompactRecordScanner.TryScan(Encoding.UTF8.GetBytes(json), new SymbolTable(), out var point)
+            && point.Close.Equals(double.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Theory]
     [InlineData("""{"symbol":"AMZN","open":194.58,"high":194.64,"low":194.58,"close":194.64,"volume":255.0,"timestamp":"2024-07-11 19:49:00"}""")]
     [InlineData("""{"symbol":"AMZN","price":194.6,"size":100,"timestamp":"2024-07-11T19:49:00.123Z"}""")]
