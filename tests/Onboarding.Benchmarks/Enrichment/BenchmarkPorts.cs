@@ -27,7 +27,6 @@ internal sealed class MemoryReferenceStore : IReferencePriceStore
         return Task.FromResult(0);
     }
 
-    public void Clear() => items.Clear();
 }
 
 internal sealed class DiscardingPublisher : IEnrichedRecordPublisher
