@@ -26,7 +26,6 @@ internal sealed class MemoryReferenceStore : IReferencePriceStore
 
         return Task.FromResult(0);
     }
-
 }
 
 internal sealed class DiscardingPublisher : IEnrichedRecordPublisher
