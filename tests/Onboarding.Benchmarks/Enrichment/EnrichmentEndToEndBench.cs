@@ -18,7 +18,7 @@ namespace Onboarding.Benchmarks.Enrichment;
 /// the same bytes, same producer settings, same batch size, deliveries confirmed and offsets committed per batch) and a
 /// passthrough through the same local poller (the MSK event written and read back, the decoded bytes republished), in
 /// one run.
-/// Run it with the function's GC settings (<c>DOTNET_gcConcurrent=0 DOTNET_GCgen0size=0x4000000</c>) to measure what the
+/// Run it with the function's GC settings (<c>DOTNET_gcConcurrent=0 DOTNET_GCgen0size=0x10000000</c>) to measure what the
 /// function gets; the benchmark process itself keeps the defaults.
 /// </summary>
 public static class EnrichmentEndToEndBench
