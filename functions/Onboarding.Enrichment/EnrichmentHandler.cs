@@ -33,6 +33,7 @@ public sealed partial class EnrichmentHandler(
     private readonly EnrichmentBatch batch = new(options);
     private readonly List<OutgoingRecord> output = [];
     private readonly DecodedKeys keys = new();
+    private readonly CompactMskEvent compactEvent = new();
     private byte[] valueBuffer = new byte[4096];
 
     /// <summary>Handles an event already deserialized (tests, tools): written back to its payload bytes first.</summary>
@@ -104,7 +105,7 @@ public sealed partial class EnrichmentHandler(
 
     private void Decode(ReadOnlySpan<byte> payload)
     {
-        var reader = new MskEventReader(payload);
+        var reader = new MskEventReader(payload, compactEvent);
         while (reader.Read(out var record))
         {
             var source = new SourcePosition(record.Topic, record.Partition, record.Offset);

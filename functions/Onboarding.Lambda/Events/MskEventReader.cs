@@ -54,14 +54,24 @@ public readonly ref struct MskRecordView
 /// </summary>
 public ref struct MskEventReader
 {
+    private readonly ReadOnlySpan<byte> payload;
+    private readonly CompactMskEvent? compact;
+    private int next;
     private Utf8JsonReader json;
     private State state;
     private string? lastTopic;
     private byte[] keyScratch;
     private byte[] valueScratch;
 
-    public MskEventReader(ReadOnlySpan<byte> payload)
+    /// <param name="payload">The invocation payload.</param>
+    /// <param name="compact">
+    /// A reusable index for the fast path: the mapping's compact payloads are then checked and indexed in one quick
+    /// pass and read from the index; other payloads are read by the full pass as without it.
+    /// </param>
+    public MskEventReader(ReadOnlySpan<byte> payload, CompactMskEvent? compact = null)
     {
+        this.payload = payload;
+        this.compact = compact is not null && compact.TryIndex(payload) ? compact : null;
         json = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = 16 });
         state = State.Start;
         keyScratch = [];
@@ -92,6 +102,11 @@ public ref struct MskEventReader
     public bool Read(out MskRecordView record)
     {
         record = default;
+        if (compact is not null)
+        {
+            return ReadIndexed(out record);
+        }
+
         try
         {
             while (true)
@@ -141,6 +156,34 @@ public ref struct MskEventReader
         {
             throw new FormatException($"MSK event payload is not valid JSON (byte {json.BytesConsumed}): {e.Message}", e);
         }
+    }
+
+    private bool ReadIndexed(out MskRecordView record)
+    {
+        record = default;
+        if (next == compact!.Count)
+        {
+            return false;
+        }
+
+        ref readonly var entry = ref compact[next++];
+        var topicBytes = payload.Slice(entry.TopicStart, entry.TopicLength);
+        if (lastTopic is null || !Ascii.Equals(topicBytes, lastTopic))
+        {
+            lastTopic = Encoding.ASCII.GetString(topicBytes);
+        }
+
+        record = new MskRecordView(
+            lastTopic,
+            entry.Partition,
+            entry.Offset,
+            entry.Timestamp,
+            entry.KeyStart >= 0 ? payload.Slice(entry.KeyStart, entry.KeyLength) : default,
+            entry.KeyStart >= 0,
+            entry.ValueStart >= 0 ? payload.Slice(entry.ValueStart, entry.ValueLength) : default,
+            entry.ValueStart >= 0,
+            null);
+        return true;
     }
 
     /// <summary>Walks the envelope to the <c>records</c> object; false when the event has no records at all.</summary>

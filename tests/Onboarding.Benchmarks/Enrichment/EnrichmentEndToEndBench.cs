@@ -169,17 +169,18 @@ public static class EnrichmentEndToEndBench
         using var producer = EnrichmentProducerConfig.Build(EnrichmentProducerConfig.Create(cluster.BootstrapServers));
         var publisher = new KafkaEnrichedRecordPublisher(producer);
         var batch = new List<OutgoingRecord>(batchSize);
+        var compact = new CompactMskEvent();
         return await PollAsync(cluster, topic, records, batchSize, async (payload, token) =>
         {
             batch.Clear();
-            Copy(payload.Span, batch);
+            Copy(payload.Span, compact, batch);
             await publisher.PublishAsync(batch, token);
         });
     }
 
-    private static void Copy(ReadOnlySpan<byte> payload, List<OutgoingRecord> batch)
+    private static void Copy(ReadOnlySpan<byte> payload, CompactMskEvent compact, List<OutgoingRecord> batch)
     {
-        var reader = new MskEventReader(payload);
+        var reader = new MskEventReader(payload, compact);
         string? topic = null, target = null;
         while (reader.Read(out var record))
         {

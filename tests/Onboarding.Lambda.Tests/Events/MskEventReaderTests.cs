@@ -91,10 +91,78 @@ public sealed class MskEventReaderTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
-    private static List<Read> ReadAll(byte[] payload)
+    [Fact]
+    public void CompactPayloads_TakeTheFastPath_AndReadTheSameRecords()
+    {
+        var mskEvent = new MskEvent
+        {
+            EventSource = MskEvent.Source,
+            EventSourceArn = "arn:aws:kafka:us-east-1:123456789012:cluster/x/y",
+            Records =
+            {
+                ["bars-0"] = [new MskRecord { Topic = "bars", Partition = 0, Offset = 7, Timestamp = 1720727340000, TimestampType = "CREATE_TIME", Key = "QU1aTg==", Value = "eyJhIjoxfQ==" }],
+                ["trades-3"] = [new MskRecord { Topic = "trades", Partition = 3, Offset = 0, Timestamp = 5, Value = "eA==" }, new MskRecord { Topic = "trades", Partition = 3, Offset = 1 }],
+            },
+        };
+        var payload = JsonSerializer.SerializeToUtf8Bytes(mskEvent, MskEventJsonContext.Default.MskEvent);
+
+        Assert.True(new CompactMskEvent().TryIndex(payload));
+        Assert.Equal(ReadAll(payload), ReadAll(payload, new CompactMskEvent()));
+    }
+
+    /// <summary>
+    /// Payloads around the mapping's shape, valid and not: the fast path either declines or reads exactly the records
+    /// the full pass reads (and a payload the full pass rejects is never accepted).
+    /// </summary>
+    [Fact]
+    public void FastPath_OnVariedPayloads_DeclinesOrAgreesWithTheFullPass()
+    {
+        string[] values = ["\"t\"", "\"\"", "0", "7", "-1", "01", "1.5", "1e2", "null", "true", "\"QQ==\"", "\"Q\\u0051==\"", "[]", "[{\"h\":[1]}]", "{}", "\"é\""];
+        string[] names = ["topic", "partition", "offset", "timestamp", "timestampType", "key", "value", "headers", "extra"];
+        var random = new Random(20261123);
+        var accepted = 0;
+        for (var i = 0; i < 20_000; i++)
+        {
+            var fields = new List<string> { "\"topic\":\"bars\"", "\"partition\":0", "\"offset\":12", "\"timestamp\":1720727340000", "\"key\":\"QU1aTg==\"", "\"value\":\"eyJhIjoxfQ==\"" };
+            for (var change = random.Next(3); change > 0; change--)
+            {
+                var field = $"\"{names[random.Next(names.Length)]}\":{values[random.Next(values.Length)]}";
+                if (random.Next(2) == 0 && fields.Count > 0)
+                {
+                    fields[random.Next(fields.Count)] = field;
+                }
+                else
+                {
+                    fields.Insert(random.Next(fields.Count + 1), field);
+                }
+            }
+
+            var separator = random.Next(10) == 0 ? ", " : ",";
+            var envelope = random.Next(10) switch
+            {
+                0 => "{\"records\":{\"bars-0\":[" + "{" + string.Join(separator, fields) + "}" + "]},\"records\":{\"x-1\":[{\"topic\":\"x\",\"partition\":1,\"offset\":1}]}}",
+                1 => "{\"eventSource\":\"aws:kafka\",\"records\":{\"bars-0\":[]}}",
+                2 => "{\"records\":{\"bars-0\":[" + "{" + string.Join(separator, fields) + "}" + "]}} ",
+                3 => "{\"records\":{\"bars-0\":[" + "{" + string.Join(separator, fields) + "}" + "]}}x",
+                _ => "{\"eventSource\":\"aws:kafka\",\"records\":{\"bars-0\":[" + "{" + string.Join(separator, fields) + "}," + "{" + string.Join(",", fields) + "}" + "]}}",
+            };
+            var payload = Encoding.UTF8.GetBytes(envelope);
+            if (!new CompactMskEvent().TryIndex(payload))
+            {
+                continue;
+            }
+
+            accepted++;
+            Assert.Equal(ReadAll(payload), ReadAll(payload, new CompactMskEvent()));
+        }
+
+        Assert.InRange(accepted, 1_000, 19_000);
+    }
+
+    private static List<Read> ReadAll(byte[] payload, CompactMskEvent? compact = null)
     {
         var result = new List<Read>();
-        var reader = new MskEventReader(payload);
+        var reader = new MskEventReader(payload, compact);
         while (reader.Read(out var record))
         {
             result.Add(new Read(
