@@ -8,7 +8,7 @@
 #   AOT=false         self-contained JIT instead of NativeAOT
 #   ENRICHMENT_AOT=true  NativeAOT for the enrichment function too. By default it ships as self-contained
 #                     ReadyToRun JIT: it is a long-lived stream consumer, where Dynamic PGO makes a record
-#                     about 1.5x cheaper than NativeAOT code (see README, Benchmarks), and a sandbox's extra
+#                     about 1.3x cheaper than NativeAOT code (see README, Benchmarks), and a sandbox's extra
 #                     ~0.5 s start-up is paid once for hours of batches.
 #
 # The NativeAOT binaries need glibc 2.34 at most (provided.al2023 has 2.34) when built on Debian 12.
