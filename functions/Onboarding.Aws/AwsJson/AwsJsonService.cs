@@ -11,6 +11,8 @@ public sealed record AwsJsonService(string ServiceId, string SigningName, string
 
     public static readonly AwsJsonService SecretsManager = new("Secrets Manager", "secretsmanager", "secretsmanager", "secretsmanager");
 
+    public static readonly AwsJsonService Kms = new("KMS", "kms", "kms", "TrentService");
+
     public static readonly AwsJsonService MarketplaceMetering =
         new("Marketplace Metering", "aws-marketplace", "metering.marketplace", "AWSMPMeteringService");
 
