@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Amazon.DynamoDBv2;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -6,6 +7,7 @@ using Onboarding.Aws.AwsJson;
 using Onboarding.Aws.CertificateAuthority;
 using Onboarding.Aws.DynamoDb;
 using Onboarding.Aws.KafkaAcl;
+using Onboarding.Aws.Kms;
 using Onboarding.Aws.Lifecycle;
 using Onboarding.Aws.Marketplace;
 using Onboarding.Aws.Onboarding;
@@ -23,10 +25,15 @@ namespace Onboarding.Api.Onboarding;
 
 public static class OnboardingServices
 {
+    /// <summary>The data-protection application name; also the KMS encryption context of the key ring.</summary>
+    public const string DataProtectionApplicationName = "marketplace-onboarding";
+
     /// <summary>
     /// The landing and onboarding flow with its adapters, configured from the environment variables template.yaml
     /// sets (see <see cref="OnboardingOptions"/>); invalid settings stop the app at start with every problem named.
     /// </summary>
+    // The key manager creates the decryptor from its type name in the stored key XML: keep its constructor for NativeAOT.
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(KmsXmlDecryptor))]
     public static IHostApplicationBuilder AddOnboarding(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -57,9 +64,25 @@ public static class OnboardingServices
             .ValidateOnStart();
 
         // Antiforgery tokens must survive a request landing on another Lambda instance: one shared key ring.
-        services.AddDataProtection().SetApplicationName("marketplace-onboarding");
+        // With DATA_PROTECTION_KMS_KEY_ID set, each key is encrypted with KMS before it is stored; unset (local stack,
+        // tests) the ring is stored as it is.
+        services.AddDataProtection().SetApplicationName(DataProtectionApplicationName);
+        services.AddOptions<DataProtectionKmsOptions>()
+            .Configure<IConfiguration>((o, c) => o.KeyId = c[DataProtectionKmsOptions.KeyIdVariable] is { Length: > 0 } keyId ? keyId.Trim() : null)
+            .Validate(o => o.KeyId is null || DataProtectionKmsOptions.IsValidKeyId(o.KeyId),
+                $"{DataProtectionKmsOptions.KeyIdVariable} must be a KMS key id, key ARN, alias name (alias/...) or alias ARN.")
+            .ValidateOnStart();
         services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((o, sp) =>
-            o.XmlRepository = new DynamoDbXmlRepository(sp.GetRequiredService<IAmazonDynamoDB>(), sp.GetRequiredService<SubscriberTableOptions>()));
+        {
+            o.XmlRepository = new DynamoDbXmlRepository(sp.GetRequiredService<IAmazonDynamoDB>(), sp.GetRequiredService<SubscriberTableOptions>());
+            if (sp.GetRequiredService<IOptions<DataProtectionKmsOptions>>().Value.KeyId is { } keyId)
+            {
+                o.XmlEncryptor = new KmsXmlEncryptor(
+                    sp.GetRequiredService<IAmazonKeyManagementService>(),
+                    keyId,
+                    sp.GetRequiredService<IOptions<DataProtectionOptions>>().Value.ApplicationDiscriminator ?? DataProtectionApplicationName);
+            }
+        });
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "mp_csrf";
@@ -89,6 +112,7 @@ public static class OnboardingServices
         services.AddSingleton<IAmazonMarketplaceEntitlementService>(sp => new AmazonMarketplaceEntitlementServiceClient(sp.GetRequiredService<AwsJsonClientOptions>()));
         services.AddSingleton<IAmazonACMPCA>(sp => new AmazonACMPCAClient(sp.GetRequiredService<AwsJsonClientOptions>()));
         services.AddSingleton<IAmazonSecretsManager>(sp => new AmazonSecretsManagerClient(sp.GetRequiredService<AwsJsonClientOptions>()));
+        services.AddSingleton<IAmazonKeyManagementService>(sp => new AmazonKeyManagementServiceClient(sp.GetRequiredService<AwsJsonClientOptions>()));
         // From IConfiguration rather than the process environment, so WebApplicationFactory tests can point it at moto.
         services.AddSingleton<IAmazonDynamoDB>(sp =>
         {
