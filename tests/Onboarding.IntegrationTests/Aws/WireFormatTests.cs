@@ -107,6 +107,43 @@ public sealed class WireFormatTests
         Assert.Equal(TimeSpan.Zero, bottom.Backoff(5));
     }
 
+    [Fact]
+    public async Task KmsEncrypt_PlaintextTravelsAsBase64WithTheContext_AndTheCiphertextComesBackAsBytes()
+    {
+        var ciphertext = new byte[] { 1, 2, 3, 250 };
+        var capture = new CapturingHandler($$"""{"CiphertextBlob":"{{Convert.ToBase64String(ciphertext)}}","KeyId":"arn:aws:kms:us-east-1:111122223333:key/k","EncryptionAlgorithm":"SYMMETRIC_DEFAULT"}""");
+        var client = new Onboarding.Aws.Kms.AmazonKeyManagementServiceClient(Options(), new HttpClient(capture));
+
+        var response = await client.EncryptAsync(new Onboarding.Aws.Kms.EncryptRequest
+        {
+            KeyId = "alias/key-ring",
+            Plaintext = new MemoryStream(Encoding.UTF8.GetBytes("<key/>")),
+            EncryptionContext = new() { ["application"] = "marketplace-onboarding" },
+        });
+
+        var body = JsonNode.Parse(capture.Body!)!;
+        Assert.Equal("alias/key-ring", (string?)body["KeyId"]);
+        Assert.Equal(Convert.ToBase64String(Encoding.UTF8.GetBytes("<key/>")), (string?)body["Plaintext"]);
+        Assert.Equal("marketplace-onboarding", (string?)body["EncryptionContext"]!["application"]);
+        Assert.Null(body["EncryptionAlgorithm"]);
+        Assert.Equal("TrentService.Encrypt", capture.Target);
+        Assert.Contains("/us-east-1/kms/aws4_request", capture.Authorization, StringComparison.Ordinal);
+        Assert.Equal(ciphertext, response.CiphertextBlob!.ToArray());
+        Assert.Equal("arn:aws:kms:us-east-1:111122223333:key/k", response.KeyId);
+    }
+
+    [Fact]
+    public void KmsRequestsAndResponses_NeverPrintThePlaintext()
+    {
+        var secret = new MemoryStream(Encoding.UTF8.GetBytes("master-key"));
+
+        var printed = new Onboarding.Aws.Kms.EncryptRequest { KeyId = "alias/k", Plaintext = secret }.ToString()
+            + new Onboarding.Aws.Kms.DecryptResponse { KeyId = "alias/k", Plaintext = secret }.ToString();
+
+        Assert.DoesNotContain("MemoryStream", printed, StringComparison.Ordinal);
+        Assert.Contains("Plaintext = ***", printed, StringComparison.Ordinal);
+    }
+
     private static AwsJsonClientOptions Options() => new()
     {
         Region = "us-east-1",

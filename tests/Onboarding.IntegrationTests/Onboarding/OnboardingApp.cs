@@ -117,6 +117,13 @@ public sealed class OnboardingApp : WebApplicationFactory<ApiApp>
         return new OnboardingApp(moto, simulator, marketplaceEndpoint, dynamo, settings, caArn, caPem);
     }
 
+    /// <summary>Sets one more environment variable before the app starts (shared with <see cref="AnotherInstance"/>).</summary>
+    public OnboardingApp WithSetting(string name, string value)
+    {
+        settings[name] = value;
+        return this;
+    }
+
     /// <summary>A second instance of the app (as a second Lambda instance) on the same tables, CA and Marketplace.</summary>
     public OnboardingApp AnotherInstance() => new(moto, simulator, marketplaceEndpoint, Dynamo, settings, CaArn, CaCertificatePem);
 

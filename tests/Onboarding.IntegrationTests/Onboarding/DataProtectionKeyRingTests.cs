@@ -1,0 +1,70 @@
+using Amazon.DynamoDBv2.Model;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
+using Onboarding.Api.Onboarding;
+using Onboarding.IntegrationTests.Aws;
+using Onboarding.IntegrationTests.Fixtures;
+
+namespace Onboarding.IntegrationTests.OnboardingFlow;
+
+/// <summary>The shared data-protection key ring (antiforgery tokens) in the onboarding table, with and without KMS.</summary>
+[Collection(MotoCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class DataProtectionKeyRingTests(MotoFixture moto, SimulatorFixture simulator) : IClassFixture<SimulatorFixture>
+{
+    [Fact]
+    public async Task KeyRing_WithAKmsKeyConfigured_IsStoredWithoutTheMasterKeyAndAnotherInstanceReadsItThroughKms()
+    {
+        await using var app = await OnboardingApp.CreateAsync(moto, simulator);
+        var keyArn = await KmsTests.CreateKeyAsync(moto);
+        app.WithSetting(DataProtectionKmsOptions.KeyIdVariable, keyArn);
+
+        var protectedText = Protector(app).Protect("csrf-payload");
+        await using var second = app.AnotherInstance();
+        var unprotected = Protector(second).Unprotect(protectedText);
+
+        Assert.Equal("csrf-payload", unprotected);
+        var keys = await StoredKeysAsync(app);
+        var key = Assert.Single(keys);
+        Assert.DoesNotContain("<masterKey", key, StringComparison.Ordinal);
+        Assert.Contains("<encryptedSecret decryptorType=\"" + typeof(KmsXmlDecryptor).FullName, key, StringComparison.Ordinal);
+        Assert.Contains($"<keyId>{keyArn}</keyId>", key, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KeyRing_WithoutAKmsKey_IsStoredAsItIs_AsOnTheLocalStack()
+    {
+        await using var app = await OnboardingApp.CreateAsync(moto, simulator);
+
+        var protectedText = Protector(app).Protect("csrf-payload");
+        await using var second = app.AnotherInstance();
+
+        Assert.Equal("csrf-payload", Protector(second).Unprotect(protectedText));
+        Assert.Contains("<masterKey", Assert.Single(await StoredKeysAsync(app)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Startup_WithAKmsKeyIdThatIsNoKeyIdArnOrAlias_StopsTheAppNamingTheVariable()
+    {
+        await using var app = await OnboardingApp.CreateAsync(moto, simulator);
+        app.WithSetting(DataProtectionKmsOptions.KeyIdVariable, "my key");
+
+        var error = Assert.ThrowsAny<Exception>(() => app.Services);
+
+        Assert.Contains(DataProtectionKmsOptions.KeyIdVariable, error.ToString(), StringComparison.Ordinal);
+    }
+
+    private static IDataProtector Protector(OnboardingApp app) =>
+        app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("key-ring-test");
+
+    private static async Task<List<string>> StoredKeysAsync(OnboardingApp app)
+    {
+        var item = (await app.Dynamo.GetItemAsync(new GetItemRequest
+        {
+            TableName = app.OnboardingTable,
+            Key = new() { ["pk"] = new AttributeValue { S = "DATAPROTECTION" } },
+            ConsistentRead = true,
+        })).Item;
+        return [.. item.Where(a => a.Key.StartsWith("key-", StringComparison.Ordinal)).Select(a => a.Value.S)];
+    }
+}
