@@ -68,3 +68,18 @@ public sealed class DataProtectionKeyRingTests(MotoFixture moto, SimulatorFixtur
         return [.. item.Where(a => a.Key.StartsWith("key-", StringComparison.Ordinal)).Select(a => a.Value.S)];
     }
 }
+
+public sealed class DataProtectionKmsKeyIdTests
+{
+    [Theory]
+    [InlineData("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", true)]
+    [InlineData("arn:aws-us-gov:kms:us-gov-west-1:123456789012:alias/onboarding", true)]
+    [InlineData("alias/onboarding/key-ring", true)]
+    [InlineData("1234abcd-12ab-34cd-56ef-1234567890ab", true)]
+    [InlineData("mrk-1234abcd12ab34cd56ef1234567890ab", true)]
+    [InlineData("my key", false)]
+    [InlineData("arn:aws:secretsmanager:us-east-1:123456789012:secret:x", false)]
+    [InlineData("arn:aws:kms:us-east-1:123456789012:key/", false)]
+    public void KeyId_IsAcceptedOnlyInAFormKmsUnderstands(string keyId, bool valid) =>
+        Assert.Equal(valid, DataProtectionKmsOptions.IsValidKeyId(keyId));
+}

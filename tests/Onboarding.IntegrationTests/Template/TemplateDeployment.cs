@@ -145,12 +145,15 @@ public sealed class TemplateDeployment
         return type == "AWS::SQS::Queue" ? $"https://sqs.us-east-1.amazonaws.com/{Account}/{name}" : name;
     }
 
-    private static string Attribute(JsonNode argument)
+    private string Attribute(JsonNode argument)
     {
         var (resource, attribute) = argument is JsonArray pair
             ? ((string)pair[0]!, (string)pair[1]!)
             : ((string)argument!).Split('.', 2) switch { var parts => (parts[0], parts[1]) };
-        return $"arn:aws:{resource}:{attribute}";
+        // A KMS key ARN is checked by the API at start, so it gets the real shape (a key id is a UUID).
+        return (string?)source["Resources"]?[resource]?["Type"] == "AWS::KMS::Key" && attribute == "Arn"
+            ? $"arn:aws:kms:us-east-1:{Account}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+            : $"arn:aws:{resource}:{attribute}";
     }
 
     private string Substitute(JsonNode argument)

@@ -125,6 +125,23 @@ public sealed class TemplateSecurityTests
         Assert.Empty(iamKafka);
     }
 
+    [Fact]
+    public void Iam_KmsActions_AreOnlyTheApiEncryptingAndDecryptingItsKeyRingWithTheKeyItIsGiven()
+    {
+        var kms = SamTemplate.FunctionIds
+            .SelectMany(f => template.Statements(template.RoleOf(f)).Select(s => (Function: f, Statement: s)))
+            .Where(x => x.Statement.Actions.Any(a => a.StartsWith("kms:", StringComparison.Ordinal)))
+            .ToList();
+
+        var (function, statement) = Assert.Single(kms);
+        Assert.Equal("ApiFunction", function);
+        Assert.Equal(["kms:Decrypt", "kms:Encrypt"], statement.Actions.Order());
+        Assert.Equal("DataProtectionKey", Intrinsic.Target(Assert.Single(statement.Resources)));
+        Assert.Equal("DataProtectionKey", Intrinsic.Target(template.Environment("ApiFunction")["DATA_PROTECTION_KMS_KEY_ID"]));
+        Assert.Equal("AWS::KMS::Key", (string?)template.Resource("DataProtectionKey")["Type"]);
+        Assert.True(template.Resource("DataProtectionKey")["Properties"]!["EnableKeyRotation"]!.GetValue<bool>());
+    }
+
     private IEnumerable<PolicyStatement> AllStatements() =>
         SamTemplate.FunctionIds.SelectMany(f => template.Statements(template.RoleOf(f)));
 

@@ -38,7 +38,7 @@ public sealed class TemplateSettingsTests
         ["MeteringDimensions"] = """{"default":"feed_hours","products":{"a1b2c3d4e5f6g7h8i9j0k1l2m":{"feeds":{"trades.enriched":"trade_feed_hours"}}}}""",
     };
 
-    private static readonly Regex ResourceVariable = new("^(?!AWS_).*(_TABLE|_ARN|_URL|_QUEUE|_TOPIC)$", RegexOptions.CultureInvariant);
+    private static readonly Regex ResourceVariable = new("^(?!AWS_).*(_TABLE|_ARN|_URL|_QUEUE|_TOPIC|_KMS_KEY_ID)$", RegexOptions.CultureInvariant);
 
     private readonly SamTemplate template = SamTemplate.Instance;
 
