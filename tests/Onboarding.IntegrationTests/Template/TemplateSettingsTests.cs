@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using Onboarding.Core.Certificates;
 using Onboarding.Core.Metering;
 using Onboarding.Enrichment;
 using Onboarding.Metering;
@@ -129,6 +130,53 @@ public sealed class TemplateSettingsTests
         Assert.Contains("Neither KAFKA_BOOTSTRAP_SERVERS_PUBLIC nor KAFKA_BOOTSTRAP_SERVERS_PRIVATELINK", StartError("ApiFunction", deployment.Environment("ApiFunction")), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ProviderOrganization", "Example Market Data, Inc.", true)]
+    [InlineData("ProviderOrganization", " Example Markets ", true)]
+    [InlineData("ProviderOrganization", "Données de marché 📈", true)]
+    [InlineData("ProviderOrganization", " ", false)]
+    [InlineData("ProviderOrganization", "    ", false)]
+    [InlineData("ProviderOrganization", "\u00A0\u3000", false)]
+    [InlineData("ProviderOrganization", "Example\tData", false)]
+    [InlineData("ProviderOrganization", "Example\nData", false)]
+    [InlineData("ProviderOrganization", "Example\u202EData", false)]
+    [InlineData("ProviderOrganization", "Example\u2028Data", false)]
+    [InlineData("ProviderOrganizationalUnit", "", true)]
+    [InlineData("ProviderOrganizationalUnit", "Feed Subscribers", true)]
+    [InlineData("ProviderOrganizationalUnit", "  ", false)]
+    [InlineData("ProviderOrganizationalUnit", "Feeds\u200B", false)]
+    public void CertificateSubjectParameters_CloudFormationAndTheApiAcceptTheSameValues(string parameter, string value, bool accepted)
+    {
+        var deployment = Parameters("every optional parameter set", (parameter, value));
+
+        var refusedByCloudFormation = deployment.ParameterProblems().Any(p => p.StartsWith(parameter + "=", StringComparison.Ordinal));
+        var apiError = StartError("ApiFunction", deployment.Environment("ApiFunction"));
+
+        Assert.Equal(!accepted, refusedByCloudFormation);
+        Assert.True(accepted == apiError is null, $"the API {(apiError is null ? "starts" : "refuses: " + apiError)}");
+    }
+
+    [Theory]
+    [InlineData("ProviderOrganization")]
+    [InlineData("ProviderOrganizationalUnit")]
+    public void CertificateSubjectParameters_EveryShortValue_IsAcceptedByTheParameterExactlyWhenTheSubjectAcceptsIt(string parameter)
+    {
+        // Exhaustive over a small alphabet of each kind of character the two sides tell apart: plain text, ASCII and
+        // Unicode spaces, a control, a format and a line separator. Lone surrogates are left out: CloudFormation takes
+        // its values as JSON text, which cannot carry them.
+        const string alphabet = "a \u00A0\t\u200E\u2028";
+        var accepted = 0;
+        foreach (var value in TemplateOperationsTests.AllStrings(alphabet, maxLength: 4).Prepend(""))
+        {
+            var byParameter = !Parameters("every optional parameter set", (parameter, value)).ParameterProblems().Any();
+            var bySubject = SubjectAccepts(parameter, value);
+            Assert.True(byParameter == bySubject, $"{parameter}='{value}': the parameter {(byParameter ? "accepts" : "refuses")} it, the API {(bySubject ? "accepts" : "refuses")} it");
+            accepted += byParameter ? 1 : 0;
+        }
+
+        Assert.True(accepted > 30, $"only {accepted} values accepted: the search says nothing");
+    }
+
     [Fact]
     public void FunctionStartup_RepeatsTheApiBuilderCallsOfItsProgramCs()
     {
@@ -178,6 +226,30 @@ public sealed class TemplateSettingsTests
         var settings = EnrichmentSettings.FromEnvironment(name => Parameters("every optional parameter set").Environment("EnrichmentFunction").GetValueOrDefault(name));
 
         Assert.True(TimeSpan.FromMilliseconds(settings.DeliveryTimeoutMs) <= timeout - TimeSpan.FromSeconds(10), $"delivery timeout {settings.DeliveryTimeoutMs} ms, function timeout {timeout}");
+    }
+
+    private TemplateDeployment Parameters(string deployment, (string Parameter, string Value) replaced)
+    {
+        var values = Parameters(deployment).Values.ToDictionary(v => v.Key, v => v.Value!);
+        values[replaced.Parameter] = replaced.Value;
+        return new TemplateDeployment(template, values);
+    }
+
+    /// <summary>What the API's start-up check (OnboardingOptions) decides for this value of the parameter.</summary>
+    private static bool SubjectAccepts(string parameter, string value)
+    {
+        try
+        {
+            // As OnboardingServices reads them: an empty OU is no OU (the template then passes no variable at all).
+            _ = parameter == "ProviderOrganization"
+                ? CertificateSubject.Create("mp-check", value)
+                : CertificateSubject.Create("mp-check", "Example", value.Length > 0 ? value : null);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private TemplateDeployment Parameters(string deployment)
