@@ -117,6 +117,25 @@ public sealed class TemplateSettingsTests
         Assert.Empty(unset);
     }
 
+    [Theory]
+    [InlineData("LifecycleFunction")]
+    [InlineData("MeteringFunction")]
+    public void ConsoleFunctions_ReadEveryVariableOfTheirOwnEnvironment(string functionId)
+    {
+        // A variable the code never reads suggests a setting that does something: the lifecycle function was once
+        // given SECRET_PREFIX, which only scopes its IAM policy. The Globals (shared by every function) and the API and
+        // enrichment functions (which read some variables later than start-up, or leave them to the runtime) are not
+        // covered here.
+        var deployment = Parameters("every optional parameter set");
+        var own = template.Source["Resources"]![functionId]!["Properties"]!["Environment"]!["Variables"]!.AsObject()
+            .Select(v => v.Key)
+            .Where(deployment.Environment(functionId).ContainsKey);
+
+        var unread = own.Except(FunctionStartup.Run(functionId, deployment.Environment(functionId))).ToList();
+
+        Assert.True(unread.Count == 0, $"{functionId} is given {string.Join(", ", unread)} but does not read it");
+    }
+
     [Fact]
     public void Rules_RefuseADeploymentWithoutBrokersForSubscribers_WhichTheApiWouldRefuseAtStart()
     {
