@@ -136,6 +136,30 @@ public sealed class TemplateSettingsTests
         Assert.True(unread.Count == 0, $"{functionId} is given {string.Join(", ", unread)} but does not read it");
     }
 
+    [Theory]
+    [InlineData("api", "ApiFunction")]
+    [InlineData("enrichment", "EnrichmentFunction")]
+    [InlineData("metering", "MeteringFunction")]
+    [InlineData("lifecycle", "LifecycleFunction")]
+    public void LocalStack_GivesEachFunctionOnlyVariablesTheTemplateGivesIt_AndItStartsWithThem(string local, string functionId)
+    {
+        // The local stack stands in for the deployment: a variable only it passes (the metering function was once
+        // still given ONBOARDING_TABLE) would hide that the function no longer reads it, or make it work locally alone.
+        var environment = Onboarding.LocalStack.LocalStack.FunctionEnvironment(
+            local, new Uri("http://127.0.0.1:5000/"), new Uri("http://127.0.0.1:5090/"), "127.0.0.1:9092",
+            "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/11111111-2222-3333-4444-555555555555");
+        var onAws = Parameters("every optional parameter set").Environment(functionId);
+
+        // Local stand-ins only: the AWS endpoints and credentials of the local servers, and ASP.NET Core's own logging.
+        var notOnAws = environment.Keys
+            .Where(name => !name.StartsWith("AWS_", StringComparison.Ordinal) && !name.StartsWith("Logging__", StringComparison.Ordinal))
+            .Where(name => !onAws.ContainsKey(name))
+            .ToList();
+
+        Assert.True(notOnAws.Count == 0, $"the local stack gives {local} {string.Join(", ", notOnAws)}, which the template does not give {functionId}");
+        Assert.Null(StartError(functionId, environment.Concat(TemplateDeployment.LambdaEnvironment.Where(v => !environment.ContainsKey(v.Key))).ToDictionary()));
+    }
+
     [Fact]
     public void Rules_RefuseADeploymentWithoutBrokersForSubscribers_WhichTheApiWouldRefuseAtStart()
     {
