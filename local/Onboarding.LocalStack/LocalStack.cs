@@ -17,8 +17,9 @@ namespace Onboarding.LocalStack;
 /// Starts every dependency and every service of the product on 127.0.0.1, each after the one it needs is ready
 /// (the shape of eShop's AppHost, without containers), and stops them in reverse order.
 /// Functions run as their own processes, as on AWS: the API on Kestrel, the enrichment function behind the local
-/// poller that stands in for the MSK event source mapping, and the metering function behind a Runtime API
-/// emulator that a one-minute timer invokes with a scheduled event.
+/// poller that stands in for the MSK event source mapping, the metering function behind a Runtime API emulator that a
+/// one-minute timer invokes with a scheduled event, and the lifecycle function behind another that receives the
+/// simulator's subscription notifications.
 /// </summary>
 public sealed class LocalStack(TextWriter log) : IAsyncDisposable
 {
