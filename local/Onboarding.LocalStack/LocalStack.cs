@@ -17,8 +17,9 @@ namespace Onboarding.LocalStack;
 /// Starts every dependency and every service of the product on 127.0.0.1, each after the one it needs is ready
 /// (the shape of eShop's AppHost, without containers), and stops them in reverse order.
 /// Functions run as their own processes, as on AWS: the API on Kestrel, the enrichment function behind the local
-/// poller that stands in for the MSK event source mapping, and the metering function behind a Runtime API
-/// emulator that a one-minute timer invokes with a scheduled event.
+/// poller that stands in for the MSK event source mapping, the metering function behind a Runtime API emulator that a
+/// one-minute timer invokes with a scheduled event, and the lifecycle function behind another that receives the
+/// simulator's subscription notifications.
 /// </summary>
 public sealed class LocalStack(TextWriter log) : IAsyncDisposable
 {
@@ -32,6 +33,7 @@ public sealed class LocalStack(TextWriter log) : IAsyncDisposable
     private const string LedgerTable = "local-metering-ledger";
     private const string ReferenceTable = "local-reference-prices";
     private const string SecretPrefix = "marketplace-feed/subscribers/";
+    private const string MeteringDimensions = """{"default":"consumer_hours"}""";
 
     private readonly List<IAsyncDisposable> started = [];
     private MotoServer? moto;
@@ -75,7 +77,7 @@ public sealed class LocalStack(TextWriter log) : IAsyncDisposable
         await simulator.WaitUntilAnswersAsync(SimulatorUrl, cancellationToken);
 
         log.WriteLine("Starting the API (landing page, registration, finance view) ...");
-        var api = Track(ChildProcess.Start("api", "Onboarding.Api", FunctionEnvironment(new Dictionary<string, string>
+        var api = Track(ChildProcess.Start("api", "Onboarding.Api", FunctionEnvironment("api", new Dictionary<string, string>
         {
             ["FINANCE_API_KEY"] = FinanceApiKey,
             // The mock cluster has no ACL API: the API keeps the ACL plan in memory and logs it.
@@ -84,7 +86,7 @@ public sealed class LocalStack(TextWriter log) : IAsyncDisposable
         await api.WaitUntilAnswersAsync(new Uri(ApiUrl, "health"), cancellationToken);
 
         log.WriteLine("Starting the enrichment function behind the local MSK poller ...");
-        Track(ChildProcess.Start("enrichment", "Onboarding.Enrichment", FunctionEnvironment(new Dictionary<string, string>
+        Track(ChildProcess.Start("enrichment", "Onboarding.Enrichment", FunctionEnvironment("enrichment", new Dictionary<string, string>
         {
             ["ENRICHMENT_POLL_TOPICS"] = string.Join(',', RawTopics),
             ["ENRICHMENT_POLL_BATCH_SIZE"] = "100",
@@ -94,7 +96,7 @@ public sealed class LocalStack(TextWriter log) : IAsyncDisposable
         log.WriteLine("Starting the metering function behind a Runtime API emulator ...");
         meteringRuntime = await RuntimeApiEmulator.StartAsync();
         started.Add(meteringRuntime);
-        Track(ChildProcess.Start("metering", "Onboarding.Metering", FunctionEnvironment(new Dictionary<string, string>
+        Track(ChildProcess.Start("metering", "Onboarding.Metering", FunctionEnvironment("metering", new Dictionary<string, string>
         {
             ["AWS_LAMBDA_RUNTIME_API"] = meteringRuntime.RuntimeApi,
             ["AWS_LAMBDA_FUNCTION_NAME"] = "local-metering",
@@ -103,7 +105,7 @@ public sealed class LocalStack(TextWriter log) : IAsyncDisposable
         log.WriteLine("Starting the lifecycle function behind a Runtime API emulator ...");
         lifecycleRuntime = await RuntimeApiEmulator.StartAsync();
         started.Add(lifecycleRuntime);
-        Track(ChildProcess.Start("lifecycle", "Onboarding.Lifecycle", FunctionEnvironment(new Dictionary<string, string>
+        Track(ChildProcess.Start("lifecycle", "Onboarding.Lifecycle", FunctionEnvironment("lifecycle", new Dictionary<string, string>
         {
             ["AWS_LAMBDA_RUNTIME_API"] = lifecycleRuntime.RuntimeApi,
             ["AWS_LAMBDA_FUNCTION_NAME"] = "local-lifecycle",
@@ -233,38 +235,82 @@ public sealed class LocalStack(TextWriter log) : IAsyncDisposable
         return process;
     }
 
-    /// <summary>What the SAM template sets on AWS, pointed at the local servers.</summary>
-    private Dictionary<string, string> FunctionEnvironment(Dictionary<string, string> extra)
+    /// <summary>
+    /// What the SAM template sets on AWS for <paramref name="function"/> ("api", "enrichment", "metering", "lifecycle"),
+    /// pointed at the local servers: the template's Globals and that function's own variables, no others, plus the AWS
+    /// endpoints and credentials for the local servers.
+    /// </summary>
+    public static Dictionary<string, string> FunctionEnvironment(
+        string function, Uri awsEndpoint, Uri simulatorUrl, string kafkaBootstrap, string certificateAuthorityArn)
     {
+        ArgumentNullException.ThrowIfNull(awsEndpoint);
+        ArgumentNullException.ThrowIfNull(simulatorUrl);
         var environment = new Dictionary<string, string>
         {
-            ["AWS_ENDPOINT_URL"] = moto!.Endpoint.ToString(),
-            ["AWS_ENDPOINT_URL_MARKETPLACE_METERING"] = SimulatorUrl.ToString(),
-            ["AWS_ENDPOINT_URL_MARKETPLACE_ENTITLEMENT_SERVICE"] = SimulatorUrl.ToString(),
+            ["AWS_ENDPOINT_URL"] = awsEndpoint.ToString(),
+            ["AWS_ENDPOINT_URL_MARKETPLACE_METERING"] = simulatorUrl.ToString(),
+            ["AWS_ENDPOINT_URL_MARKETPLACE_ENTITLEMENT_SERVICE"] = simulatorUrl.ToString(),
             ["AWS_ACCESS_KEY_ID"] = "testing",
             ["AWS_SECRET_ACCESS_KEY"] = "testing",
             ["AWS_REGION"] = "us-east-1",
+            // The template's Globals.
+            ["LOG_LEVEL"] = "Information",
             ["PRODUCT_CODE"] = ProductCode,
-            ["PRODUCT_NAME"] = "Real-time market data feed",
             ["MARKETPLACE_MODEL"] = "subscription",
             ["FEED_TOPICS_BY_DIMENSION"] = JsonSerializer.Serialize(new Dictionary<string, string[]>
             {
                 ["messages_million"] = [.. RawTopics.Select(t => t + ".enriched")],
             }, LocalStackJsonContext.Default.DictionaryStringStringArray),
-            ["METERING_DIMENSIONS"] = """{"default":"consumer_hours"}""",
-            ["SUBSCRIBERS_TABLE"] = SubscribersTable,
-            ["ONBOARDING_TABLE"] = OnboardingTable,
-            ["METERING_LEDGER_TABLE"] = LedgerTable,
-            ["REFERENCE_PRICES_TABLE"] = ReferenceTable,
-            ["CERTIFICATE_AUTHORITY_ARN"] = caArn,
-            ["CERTIFICATE_ORGANIZATION"] = "Local Feed Provider",
-            ["CERTIFICATE_VALIDITY_DAYS"] = "30",
-            ["SECRET_PREFIX"] = SecretPrefix,
-            ["KAFKA_BOOTSTRAP_SERVERS"] = kafka!.BootstrapServers,
-            ["KAFKA_BOOTSTRAP_SERVERS_PUBLIC"] = kafka.BootstrapServers,
-            ["LOG_LEVEL"] = "Information",
-            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
         };
+        Dictionary<string, string> own = function switch
+        {
+            "api" => new()
+            {
+                ["SUBSCRIBERS_TABLE"] = SubscribersTable,
+                ["ONBOARDING_TABLE"] = OnboardingTable,
+                ["METERING_LEDGER_TABLE"] = LedgerTable,
+                ["CERTIFICATE_AUTHORITY_ARN"] = certificateAuthorityArn,
+                ["CERTIFICATE_ORGANIZATION"] = "Local Feed Provider",
+                ["CERTIFICATE_VALIDITY_DAYS"] = "30",
+                ["SECRET_PREFIX"] = SecretPrefix,
+                ["KAFKA_BOOTSTRAP_SERVERS"] = kafkaBootstrap,
+                ["KAFKA_BOOTSTRAP_SERVERS_PUBLIC"] = kafkaBootstrap,
+                ["PRODUCT_NAME"] = "Real-time market data feed",
+                ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
+            },
+            "enrichment" => new()
+            {
+                ["REFERENCE_PRICES_TABLE"] = ReferenceTable,
+                ["KAFKA_BOOTSTRAP_SERVERS"] = kafkaBootstrap,
+            },
+            "metering" => new()
+            {
+                ["SUBSCRIBERS_TABLE"] = SubscribersTable,
+                ["METERING_LEDGER_TABLE"] = LedgerTable,
+                ["METERING_DIMENSIONS"] = MeteringDimensions,
+            },
+            "lifecycle" => new()
+            {
+                ["SUBSCRIBERS_TABLE"] = SubscribersTable,
+                ["ONBOARDING_TABLE"] = OnboardingTable,
+                ["METERING_LEDGER_TABLE"] = LedgerTable,
+                ["CERTIFICATE_AUTHORITY_ARN"] = certificateAuthorityArn,
+                ["KAFKA_BOOTSTRAP_SERVERS"] = kafkaBootstrap,
+                ["METERING_DIMENSIONS"] = MeteringDimensions,
+            },
+            _ => throw new ArgumentException($"no local function {function}", nameof(function)),
+        };
+        foreach (var (key, value) in own)
+        {
+            environment[key] = value;
+        }
+
+        return environment;
+    }
+
+    private Dictionary<string, string> FunctionEnvironment(string function, Dictionary<string, string> extra)
+    {
+        var environment = FunctionEnvironment(function, moto!.Endpoint, SimulatorUrl, kafka!.BootstrapServers, caArn);
         foreach (var (key, value) in extra)
         {
             environment[key] = value;

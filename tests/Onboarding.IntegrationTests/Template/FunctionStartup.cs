@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Onboarding.Api.Onboarding;
 using Onboarding.Aws.DynamoDb;
+using Onboarding.Aws.Lifecycle;
 using Onboarding.Core.Metering;
 using Onboarding.Enrichment;
 using Onboarding.Lifecycle;
@@ -45,6 +46,7 @@ public static class FunctionStartup
                 // functions/Onboarding.Lifecycle/Program.cs and LifecycleComposition
                 LifecycleSettings.FromEnvironment(Read);
                 ReadDynamoDbClientSettings(Read);
+                Read(SqsDeadLetterNotifications.QueueUrlVariable);
                 break;
             case "EnrichmentFunction":
                 // functions/Onboarding.Enrichment: EnrichmentSettings is the whole of its start-up configuration.

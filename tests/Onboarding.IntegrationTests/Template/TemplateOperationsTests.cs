@@ -248,7 +248,8 @@ public sealed class TemplateOperationsTests
         }
     }
 
-    private static IEnumerable<string> AllStrings(string alphabet, int maxLength)
+    /// <summary>Every non-empty string of at most <paramref name="maxLength"/> characters from <paramref name="alphabet"/>.</summary>
+    internal static IEnumerable<string> AllStrings(string alphabet, int maxLength)
     {
         IEnumerable<string> level = [""];
         for (var length = 1; length <= maxLength; length++)

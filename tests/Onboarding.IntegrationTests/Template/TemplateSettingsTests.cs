@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using Onboarding.Core.Certificates;
 using Onboarding.Core.Metering;
 using Onboarding.Enrichment;
 using Onboarding.Metering;
@@ -116,6 +117,49 @@ public sealed class TemplateSettingsTests
         Assert.Empty(unset);
     }
 
+    [Theory]
+    [InlineData("LifecycleFunction")]
+    [InlineData("MeteringFunction")]
+    public void ConsoleFunctions_ReadEveryVariableOfTheirOwnEnvironment(string functionId)
+    {
+        // A variable the code never reads suggests a setting that does something: the lifecycle function was once
+        // given SECRET_PREFIX, which only scopes its IAM policy. The Globals (shared by every function) and the API and
+        // enrichment functions (which read some variables later than start-up, or leave them to the runtime) are not
+        // covered here.
+        var deployment = Parameters("every optional parameter set");
+        var own = template.Source["Resources"]![functionId]!["Properties"]!["Environment"]!["Variables"]!.AsObject()
+            .Select(v => v.Key)
+            .Where(deployment.Environment(functionId).ContainsKey);
+
+        var unread = own.Except(FunctionStartup.Run(functionId, deployment.Environment(functionId))).ToList();
+
+        Assert.True(unread.Count == 0, $"{functionId} is given {string.Join(", ", unread)} but does not read it");
+    }
+
+    [Theory]
+    [InlineData("api", "ApiFunction")]
+    [InlineData("enrichment", "EnrichmentFunction")]
+    [InlineData("metering", "MeteringFunction")]
+    [InlineData("lifecycle", "LifecycleFunction")]
+    public void LocalStack_GivesEachFunctionOnlyVariablesTheTemplateGivesIt_AndItStartsWithThem(string local, string functionId)
+    {
+        // The local stack stands in for the deployment: a variable only it passes (the metering function was once
+        // still given ONBOARDING_TABLE) would hide that the function no longer reads it, or make it work locally alone.
+        var environment = Onboarding.LocalStack.LocalStack.FunctionEnvironment(
+            local, new Uri("http://127.0.0.1:5000/"), new Uri("http://127.0.0.1:5090/"), "127.0.0.1:9092",
+            "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/11111111-2222-3333-4444-555555555555");
+        var onAws = Parameters("every optional parameter set").Environment(functionId);
+
+        // Local stand-ins only: the AWS endpoints and credentials of the local servers, and ASP.NET Core's own logging.
+        var notOnAws = environment.Keys
+            .Where(name => !name.StartsWith("AWS_", StringComparison.Ordinal) && !name.StartsWith("Logging__", StringComparison.Ordinal))
+            .Where(name => !onAws.ContainsKey(name))
+            .ToList();
+
+        Assert.True(notOnAws.Count == 0, $"the local stack gives {local} {string.Join(", ", notOnAws)}, which the template does not give {functionId}");
+        Assert.Null(StartError(functionId, environment.Concat(TemplateDeployment.LambdaEnvironment.Where(v => !environment.ContainsKey(v.Key))).ToDictionary()));
+    }
+
     [Fact]
     public void Rules_RefuseADeploymentWithoutBrokersForSubscribers_WhichTheApiWouldRefuseAtStart()
     {
@@ -127,6 +171,53 @@ public sealed class TemplateSettingsTests
         Assert.Contains("KafkaBootstrapServersPublic", rule, StringComparison.Ordinal);
         Assert.Contains("KafkaBootstrapServersPrivateLink", rule, StringComparison.Ordinal);
         Assert.Contains("Neither KAFKA_BOOTSTRAP_SERVERS_PUBLIC nor KAFKA_BOOTSTRAP_SERVERS_PRIVATELINK", StartError("ApiFunction", deployment.Environment("ApiFunction")), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ProviderOrganization", "Example Market Data, Inc.", true)]
+    [InlineData("ProviderOrganization", " Example Markets ", true)]
+    [InlineData("ProviderOrganization", "Données de marché 📈", true)]
+    [InlineData("ProviderOrganization", " ", false)]
+    [InlineData("ProviderOrganization", "    ", false)]
+    [InlineData("ProviderOrganization", "\u00A0\u3000", false)]
+    [InlineData("ProviderOrganization", "Example\tData", false)]
+    [InlineData("ProviderOrganization", "Example\nData", false)]
+    [InlineData("ProviderOrganization", "Example\u202EData", false)]
+    [InlineData("ProviderOrganization", "Example\u2028Data", false)]
+    [InlineData("ProviderOrganizationalUnit", "", true)]
+    [InlineData("ProviderOrganizationalUnit", "Feed Subscribers", true)]
+    [InlineData("ProviderOrganizationalUnit", "  ", false)]
+    [InlineData("ProviderOrganizationalUnit", "Feeds\u200B", false)]
+    public void CertificateSubjectParameters_CloudFormationAndTheApiAcceptTheSameValues(string parameter, string value, bool accepted)
+    {
+        var deployment = Parameters("every optional parameter set", (parameter, value));
+
+        var refusedByCloudFormation = deployment.ParameterProblems().Any(p => p.StartsWith(parameter + "=", StringComparison.Ordinal));
+        var apiError = StartError("ApiFunction", deployment.Environment("ApiFunction"));
+
+        Assert.Equal(!accepted, refusedByCloudFormation);
+        Assert.True(accepted == apiError is null, $"the API {(apiError is null ? "starts" : "refuses: " + apiError)}");
+    }
+
+    [Theory]
+    [InlineData("ProviderOrganization")]
+    [InlineData("ProviderOrganizationalUnit")]
+    public void CertificateSubjectParameters_EveryShortValue_IsAcceptedByTheParameterExactlyWhenTheSubjectAcceptsIt(string parameter)
+    {
+        // Exhaustive over a small alphabet of each kind of character the two sides tell apart: plain text, ASCII and
+        // Unicode spaces, a control, a format and a line separator. Lone surrogates are left out: CloudFormation takes
+        // its values as JSON text, which cannot carry them.
+        const string alphabet = "a \u00A0\t\u200E\u2028";
+        var accepted = 0;
+        foreach (var value in TemplateOperationsTests.AllStrings(alphabet, maxLength: 4).Prepend(""))
+        {
+            var byParameter = !Parameters("every optional parameter set", (parameter, value)).ParameterProblems().Any();
+            var bySubject = SubjectAccepts(parameter, value);
+            Assert.True(byParameter == bySubject, $"{parameter}='{value}': the parameter {(byParameter ? "accepts" : "refuses")} it, the API {(bySubject ? "accepts" : "refuses")} it");
+            accepted += byParameter ? 1 : 0;
+        }
+
+        Assert.True(accepted > 30, $"only {accepted} values accepted: the search says nothing");
     }
 
     [Fact]
@@ -178,6 +269,30 @@ public sealed class TemplateSettingsTests
         var settings = EnrichmentSettings.FromEnvironment(name => Parameters("every optional parameter set").Environment("EnrichmentFunction").GetValueOrDefault(name));
 
         Assert.True(TimeSpan.FromMilliseconds(settings.DeliveryTimeoutMs) <= timeout - TimeSpan.FromSeconds(10), $"delivery timeout {settings.DeliveryTimeoutMs} ms, function timeout {timeout}");
+    }
+
+    private TemplateDeployment Parameters(string deployment, (string Parameter, string Value) replaced)
+    {
+        var values = Parameters(deployment).Values.ToDictionary(v => v.Key, v => v.Value!);
+        values[replaced.Parameter] = replaced.Value;
+        return new TemplateDeployment(template, values);
+    }
+
+    /// <summary>What the API's start-up check (OnboardingOptions) decides for this value of the parameter.</summary>
+    private static bool SubjectAccepts(string parameter, string value)
+    {
+        try
+        {
+            // As OnboardingServices reads them: an empty OU is no OU (the template then passes no variable at all).
+            _ = parameter == "ProviderOrganization"
+                ? CertificateSubject.Create("mp-check", value)
+                : CertificateSubject.Create("mp-check", "Example", value.Length > 0 ? value : null);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private TemplateDeployment Parameters(string deployment)
