@@ -36,11 +36,13 @@ public sealed class ReferenceBook
             return false;
         }
 
-        var earlier = reference.Earlier
-            .Where(e => e.Date < reference.Date && IsValidClose(e.Close))
-            .OrderByDescending(e => e.Date)
-            .Take(ReferencePrice.MaxEarlierDates)
-            .ToList();
+        var earlier = IsStoredForm(reference)
+            ? new List<DatedClose>(reference.Earlier)
+            : reference.Earlier
+                .Where(e => e.Date < reference.Date && IsValidClose(e.Close))
+                .OrderByDescending(e => e.Date)
+                .Take(ReferencePrice.MaxEarlierDates)
+                .ToList();
         states[reference.Symbol] = new State(reference.Date, reference.Close, earlier, changed: false);
         return true;
     }
@@ -98,6 +100,29 @@ public sealed class ReferenceBook
     }
 
     private static bool IsValidClose(double close) => double.IsFinite(close) && close > 0;
+
+    /// <summary>The form this book stores (valid closes, strictly older dates, newest first, at most the cap) needs no sorting.</summary>
+    private static bool IsStoredForm(ReferencePrice reference)
+    {
+        var earlier = reference.Earlier;
+        if (earlier.Count > ReferencePrice.MaxEarlierDates)
+        {
+            return false;
+        }
+
+        var after = reference.Date;
+        foreach (var entry in earlier)
+        {
+            if (entry.Date >= after || !IsValidClose(entry.Close))
+            {
+                return false;
+            }
+
+            after = entry.Date;
+        }
+
+        return true;
+    }
 
     /// <summary>The states this batch moved, to be written back.</summary>
     public IReadOnlyList<ReferencePrice> Changed() =>

@@ -117,6 +117,26 @@ public sealed class ReferenceStateTests
     }
 
     [Fact]
+    public void StoredHistory_OutOfOrderOrWithBadEntries_IsCleanedOnLoad()
+    {
+        // An item edited by hand: unsorted, a date not before the state's, an invalid close.
+        var book = new ReferenceBook();
+        book.Load(new ReferencePrice("AMZN", July12, 120,
+            [new DatedClose(new DateOnly(2024, 7, 9), 90), new DatedClose(July12, 1), new DatedClose(July11, 110), new DatedClose(July10, -5)]));
+
+        Assert.Equal(110, book.PreviousClose("AMZN", July12));
+        Assert.Equal(90, book.PreviousClose("AMZN", July11));
+        Assert.Equal(90, book.PreviousClose("AMZN", July10));
+        Assert.Equal([July11, new DateOnly(2024, 7, 9)], book.Get("AMZN")!.Earlier.Select(e => e.Date));
+
+        // In order, but with the state's own date and an invalid close.
+        book.Load(new ReferencePrice("MSFT", July12, 120, [new DatedClose(July12, 1), new DatedClose(July11, 110), new DatedClose(July10, -5)]));
+
+        Assert.Null(book.PreviousClose("MSFT", July11));
+        Assert.Equal([July11], book.Get("MSFT")!.Earlier.Select(e => e.Date));
+    }
+
+    [Fact]
     public void StoredReference_WithInvalidClose_IsIgnored()
     {
         var book = new ReferenceBook();
