@@ -276,44 +276,24 @@ internal static class PriceRecordParser
         };
     }
 
+    private static readonly (string Name, Field Field)[] Names =
+    [
+        ("symbol", Field.Symbol), ("close", Field.Close), ("timestamp", Field.Timestamp), ("price", Field.Price),
+        ("open", Field.Open), ("high", Field.High), ("low", Field.Low), ("%change", Field.Replaced), ("indicator", Field.Replaced),
+    ];
+
+    /// <summary>A name with escapes is compared unescaped.</summary>
     private static Field IdentifyEscaped(ref Utf8JsonReader reader)
     {
-        if (reader.ValueTextEquals("symbol"u8))
+        foreach (var (name, field) in Names)
         {
-            return Field.Symbol;
+            if (reader.ValueTextEquals(name))
+            {
+                return field;
+            }
         }
 
-        if (reader.ValueTextEquals("close"u8))
-        {
-            return Field.Close;
-        }
-
-        if (reader.ValueTextEquals("timestamp"u8))
-        {
-            return Field.Timestamp;
-        }
-
-        if (reader.ValueTextEquals("price"u8))
-        {
-            return Field.Price;
-        }
-
-        if (reader.ValueTextEquals("open"u8))
-        {
-            return Field.Open;
-        }
-
-        if (reader.ValueTextEquals("high"u8))
-        {
-            return Field.High;
-        }
-
-        if (reader.ValueTextEquals("low"u8))
-        {
-            return Field.Low;
-        }
-
-        return reader.ValueTextEquals("%change"u8) || reader.ValueTextEquals("indicator"u8) ? Field.Replaced : Field.Other;
+        return Field.Other;
     }
 
     private static string? ReadPrice(ref Utf8JsonReader reader, string name, out double value)

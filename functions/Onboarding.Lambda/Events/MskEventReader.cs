@@ -167,14 +167,8 @@ public ref struct MskEventReader
         }
 
         ref readonly var entry = ref compact[next++];
-        var topicBytes = payload.Slice(entry.TopicStart, entry.TopicLength);
-        if (lastTopic is null || !Ascii.Equals(topicBytes, lastTopic))
-        {
-            lastTopic = Encoding.ASCII.GetString(topicBytes);
-        }
-
         record = new MskRecordView(
-            lastTopic,
+            InternTopic(payload.Slice(entry.TopicStart, entry.TopicLength)),
             entry.Partition,
             entry.Offset,
             entry.Timestamp,
@@ -329,7 +323,7 @@ public ref struct MskEventReader
         return Field.Other;
     }
 
-    /// <summary>Consecutive records share their topic: compare bytes before making a string.</summary>
+    /// <summary>The record's topic: a string, not empty.</summary>
     private string Topic()
     {
         if (json.TokenType != JsonTokenType.String)
@@ -337,20 +331,13 @@ public ref struct MskEventReader
             throw Invalid("'topic' must be a string");
         }
 
-        if (!json.ValueIsEscaped && lastTopic is not null && Ascii.Equals(json.ValueSpan, lastTopic))
-        {
-            return lastTopic;
-        }
-
-        var topic = json.GetString()!;
-        if (topic.Length == 0)
-        {
-            throw Invalid("'topic' is empty");
-        }
-
-        lastTopic = topic;
-        return topic;
+        var topic = json.ValueIsEscaped ? json.GetString()! : InternTopic(json.ValueSpan);
+        return topic.Length > 0 ? topic : throw Invalid("'topic' is empty");
     }
+
+    /// <summary>Consecutive records share their topic: compare its bytes before making a string.</summary>
+    private string InternTopic(ReadOnlySpan<byte> unescaped) =>
+        lastTopic is not null && Ascii.Equals(unescaped, lastTopic) ? lastTopic : lastTopic = Encoding.UTF8.GetString(unescaped);
 
     /// <summary>The base64 text of a key or value (false for null); escaped text is resolved into a scratch buffer.</summary>
     private bool Base64Text(bool isValue, out ReadOnlySpan<byte> text)
