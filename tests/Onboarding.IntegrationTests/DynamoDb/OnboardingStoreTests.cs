@@ -17,9 +17,7 @@ public sealed class OnboardingStoreTests(MotoFixture moto) : IAsyncLifetime
     private static readonly CustomerIdentity Customer = CustomerIdentity.FromCustomerIdentifier("Ex8Ej5jR8fL", "prod-abc123");
     private const string CertArn = "arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/ca/certificate/abc";
 
-    private readonly AmazonDynamoDBClient dynamo = new(
-        MotoFixture.Credentials,
-        new AmazonDynamoDBConfig { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = MotoFixture.Region });
+    private readonly AmazonDynamoDBClient dynamo = moto.NewDynamoDbClient();
 
     private DynamoDbOnboardingStore Store => new(dynamo, Tables);
 

@@ -12,9 +12,7 @@ public sealed class SubscriberStoreTests(MotoFixture moto) : IAsyncLifetime
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
     private static readonly SubscriberTableOptions Tables = new() { SubscribersTable = "subscribers", OnboardingTable = "onboarding" };
 
-    private readonly AmazonDynamoDBClient dynamo = new(
-        MotoFixture.Credentials,
-        new AmazonDynamoDBConfig { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = MotoFixture.Region });
+    private readonly AmazonDynamoDBClient dynamo = moto.NewDynamoDbClient();
 
     private DynamoDbSubscriberStore Store => new(dynamo, Tables);
 

@@ -18,12 +18,9 @@ public sealed class DynamoDbReferencePriceStoreTests(MotoFixture moto) : IAsyncL
     private AmazonDynamoDBClient client = null!;
     private DynamoDbReferencePriceStore store = null!;
 
-    public static AmazonDynamoDBClient NewClient(MotoFixture moto) =>
-        new(MotoFixture.Credentials, new AmazonDynamoDBConfig { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = MotoFixture.Region });
-
     public async Task InitializeAsync()
     {
-        client = NewClient(moto);
+        client = moto.NewDynamoDbClient();
         await client.CreateTableAsync(DynamoDbReferencePriceStore.CreateTableRequest(table));
         store = new DynamoDbReferencePriceStore(client, table);
     }

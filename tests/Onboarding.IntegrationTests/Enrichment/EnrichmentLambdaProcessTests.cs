@@ -26,7 +26,7 @@ public sealed class EnrichmentLambdaProcessTests(MotoFixture moto) : IDisposable
         kafka.CreateTopic("bars-1m.enriched", 3);
         kafka.CreateTopic("bars-1m.dlq", 1);
         var table = $"reference-prices-{Guid.NewGuid():N}";
-        using (var dynamoDb = DynamoDbReferencePriceStoreTests.NewClient(moto))
+        using (var dynamoDb = moto.NewDynamoDbClient())
         {
             await dynamoDb.CreateTableAsync(DynamoDbReferencePriceStore.CreateTableRequest(table));
         }

@@ -35,7 +35,7 @@ public sealed class EnrichmentPipelineTests(MotoFixture moto) : IDisposable
         kafka.CreateTopic(raw, Partitions);
         kafka.CreateTopic($"{raw}.enriched", Partitions);
         kafka.CreateTopic($"{raw}.dlq", 1);
-        using var dynamoDb = DynamoDbReferencePriceStoreTests.NewClient(moto);
+        using var dynamoDb = moto.NewDynamoDbClient();
         var table = $"reference-prices-{Guid.NewGuid():N}";
         await dynamoDb.CreateTableAsync(DynamoDbReferencePriceStore.CreateTableRequest(table));
         var store = new DynamoDbReferencePriceStore(dynamoDb, table);

@@ -35,9 +35,7 @@ internal sealed class FinanceAppFactory(MotoFixture moto, string? apiKey, bool u
         ["LOG_LEVEL"] = "Warning",
     };
 
-    public AmazonDynamoDBClient Dynamo { get; } = new(
-        MotoFixture.Credentials,
-        new AmazonDynamoDBConfig { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = MotoFixture.Region });
+    public AmazonDynamoDBClient Dynamo { get; } = moto.NewDynamoDbClient();
 
     public DynamoDbMeteringLedger Ledger => new(Dynamo, new MeteringLedgerOptions { TableName = Table });
 

@@ -1,3 +1,4 @@
+using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Onboarding.LocalServers;
 
@@ -17,6 +18,10 @@ public sealed class MotoFixture : IAsyncLifetime
     public async Task InitializeAsync() => server = await MotoServer.StartAsync();
 
     public Task ResetAsync() => server!.ResetAsync();
+
+    /// <summary>A DynamoDB client for this moto_server (the tests' credentials and region).</summary>
+    public AmazonDynamoDBClient NewDynamoDbClient() =>
+        new(Credentials, new AmazonDynamoDBConfig { ServiceURL = Endpoint.ToString(), AuthenticationRegion = Region });
 
     public async Task DisposeAsync()
     {

@@ -8,9 +8,7 @@ namespace Onboarding.IntegrationTests.Foundation;
 [Trait("Category", "Integration")]
 public sealed class MotoRoundTripTests(MotoFixture moto) : IAsyncLifetime
 {
-    private readonly AmazonDynamoDBClient dynamo = new(
-        MotoFixture.Credentials,
-        new AmazonDynamoDBConfig { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = MotoFixture.Region });
+    private readonly AmazonDynamoDBClient dynamo = moto.NewDynamoDbClient();
 
     public Task InitializeAsync() => moto.ResetAsync();
 

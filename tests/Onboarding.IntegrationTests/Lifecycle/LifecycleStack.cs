@@ -71,8 +71,7 @@ internal sealed class LifecycleStack : IAsyncDisposable
     {
         await moto.ResetAsync();
         var stack = new LifecycleStack(moto);
-        stack.Dynamo = new AmazonDynamoDBClient(
-            MotoFixture.Credentials, new AmazonDynamoDBConfig { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = MotoFixture.Region });
+        stack.Dynamo = moto.NewDynamoDbClient();
         await SubscriberTables.CreateAsync(stack.Dynamo, stack.Tables);
         stack.Pca = new RecordingAcmPca(new AmazonACMPCAClient(MotoRaw.Options(moto)));
         stack.Secrets = new AmazonSecretsManagerClient(MotoRaw.Options(moto));

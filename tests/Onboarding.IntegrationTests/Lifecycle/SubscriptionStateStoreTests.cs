@@ -13,8 +13,7 @@ public sealed class SubscriptionStateStoreTests(MotoFixture moto) : IAsyncLifeti
 {
     private static readonly CancellationToken None = CancellationToken.None;
     private readonly SubscriberTableOptions tables = new() { SubscribersTable = "subscribers", OnboardingTable = "onboarding" };
-    private readonly AmazonDynamoDBClient dynamo = new(
-        MotoFixture.Credentials, new AmazonDynamoDBConfig { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = MotoFixture.Region });
+    private readonly AmazonDynamoDBClient dynamo = moto.NewDynamoDbClient();
 
     private DynamoDbSubscriptionStateStore store = null!;
 

@@ -17,9 +17,7 @@ namespace Onboarding.IntegrationTests.Metering;
 [Trait("Category", "Integration")]
 public sealed class MeteringFunctionTests(MotoFixture moto) : IAsyncLifetime
 {
-    private readonly AmazonDynamoDBClient dynamo = new(
-        MotoFixture.Credentials,
-        new AmazonDynamoDBConfig { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = MotoFixture.Region });
+    private readonly AmazonDynamoDBClient dynamo = moto.NewDynamoDbClient();
 
     public async Task InitializeAsync()
     {

@@ -15,9 +15,7 @@ public sealed class MeteringJobTests(MotoFixture moto) : IAsyncLifetime
     private static readonly DateTimeOffset LastHour = new(2026, 11, 23, 15, 0, 0, TimeSpan.Zero);
     private static readonly CancellationToken None = CancellationToken.None;
 
-    private readonly AmazonDynamoDBClient dynamo = new(
-        MotoFixture.Credentials,
-        new AmazonDynamoDBConfig { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = MotoFixture.Region });
+    private readonly AmazonDynamoDBClient dynamo = moto.NewDynamoDbClient();
 
     private readonly FakeMarketplaceMetering marketplace = new();
     private DynamoDbMeteringLedger ledger = null!;

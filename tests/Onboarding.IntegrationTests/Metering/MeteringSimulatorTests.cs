@@ -22,9 +22,7 @@ public sealed class MeteringSimulatorTests(MotoFixture moto) : IAsyncLifetime
     private static readonly CancellationToken None = CancellationToken.None;
 
     private readonly SimulatorFixture simulator = new();
-    private readonly AmazonDynamoDBClient dynamo = new(
-        MotoFixture.Credentials,
-        new AmazonDynamoDBConfig { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = MotoFixture.Region });
+    private readonly AmazonDynamoDBClient dynamo = moto.NewDynamoDbClient();
 
     private DynamoDbMeteringLedger ledger = null!;
 

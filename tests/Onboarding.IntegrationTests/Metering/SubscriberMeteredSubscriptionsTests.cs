@@ -16,9 +16,7 @@ public sealed class SubscriberMeteredSubscriptionsTests(MotoFixture moto) : IAsy
     private static readonly SubscriberTableOptions Tables = new() { SubscribersTable = "subscribers", OnboardingTable = "onboarding" };
     private const string License = "arn:aws:license-manager::111122223333:license:l-1";
 
-    private readonly AmazonDynamoDBClient dynamo = new(
-        MotoFixture.Credentials,
-        new AmazonDynamoDBConfig { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = MotoFixture.Region });
+    private readonly AmazonDynamoDBClient dynamo = moto.NewDynamoDbClient();
 
     public async Task InitializeAsync()
     {

@@ -13,9 +13,7 @@ public sealed class DynamoDbMeteringLedgerTests(MotoFixture moto) : IAsyncLifeti
     private static readonly DateTimeOffset Now = Hour.AddHours(1).AddMinutes(5);
     private static readonly CancellationToken None = CancellationToken.None;
 
-    private readonly AmazonDynamoDBClient dynamo = new(
-        MotoFixture.Credentials,
-        new AmazonDynamoDBConfig { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = MotoFixture.Region });
+    private readonly AmazonDynamoDBClient dynamo = moto.NewDynamoDbClient();
 
     private DynamoDbMeteringLedger ledger = null!;
 

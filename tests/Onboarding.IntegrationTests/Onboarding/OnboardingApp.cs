@@ -91,7 +91,7 @@ public sealed class OnboardingApp : WebApplicationFactory<ApiApp>
             await simulator.ResetAsync();
         }
 
-        dynamo ??= new AmazonDynamoDBClient(MotoFixture.Credentials, new AmazonDynamoDBConfig { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = MotoFixture.Region });
+        dynamo ??= moto.NewDynamoDbClient();
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var tables = new SubscriberTableOptions { SubscribersTable = "subscribers-" + suffix, OnboardingTable = "onboarding-" + suffix };
         await SubscriberTables.CreateAsync(dynamo, tables);
