@@ -81,6 +81,23 @@ public sealed class EnrichmentHandlerTests
     }
 
     [Fact]
+    public async Task MalformedEventAfterAGoodRecord_FailsSayingWhatIsWrong_AndPublishesAndStoresNothing()
+    {
+        var good = Base64("""{"symbol":"X","close":1,"timestamp":"2024-07-11 10:00:00"}""");
+        var payload = Encoding.UTF8.GetBytes(
+            $$$"""{"records":{"bars-0":[{"topic":"bars","partition":0,"offset":1,"value":"{{{good}}}"},{"topic":"bars","partition":0,"value":"{{{good}}}"}]}}""");
+        var handler = NewHandler();
+
+        var error = await Assert.ThrowsAsync<FormatException>(() => handler.HandleAsync(payload, CancellationToken.None));
+
+        Assert.Contains("a record lacks 'topic', 'partition' or 'offset'", error.Message, StringComparison.Ordinal);
+        Assert.Empty(publisher.Published);
+        Assert.Equal((0, 0), (store.Loads, store.Saves));
+        // The half-read batch is gone: the next invocation sees only its own records.
+        Assert.Equal(3, (await handler.HandleAsync(SampleEvents.Load("msk-bars.json"), CancellationToken.None)).Records);
+    }
+
+    [Fact]
     public async Task ValueThatIsNotBase64_IsDeadLetteredAndTheBatchGoesOn()
     {
         var mskEvent = Event(("bars", 0, 1, "@@not base64@@"), ("bars", 0, 2, Base64("""{"symbol":"X","close":1,"timestamp":"2024-07-11 10:00:00"}""")));
