@@ -216,20 +216,42 @@ internal static class CompactRecordScanner
         }
 
         var rest = json[(at + 1)..];
-        var end = rest.IndexOfAny((byte)'"', (byte)'\\');
-        if (end < 0 || rest[end] != '"')
+        var end = PlainStringLength(rest);
+        if (end < 0)
         {
             return false;
         }
 
         content = rest[..end];
-        if (content.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E))
-        {
-            return false;
-        }
-
         at += end + 2;
         return true;
+    }
+
+    /// <summary>
+    /// Where the string that <paramref name="rest"/> starts with ends (its closing quote), or -1 when it holds anything
+    /// but printable ASCII before it (an escape, a control character, non-ASCII) or is not closed. Names and
+    /// symbols are short: a byte loop finds their end before a vectorized search would have set up.
+    /// </summary>
+    private static int PlainStringLength(ReadOnlySpan<byte> rest)
+    {
+        const int ShortString = 16;
+        var limit = Math.Min(rest.Length, ShortString);
+        for (var i = 0; i < limit; i++)
+        {
+            var c = rest[i];
+            if (c == '"')
+            {
+                return i;
+            }
+
+            if (c == '\\' || (uint)(c - 0x20) > 0x7E - 0x20)
+            {
+                return -1;
+            }
+        }
+
+        var end = rest.IndexOfAny((byte)'"', (byte)'\\');
+        return end < 0 || rest[end] != '"' || rest[ShortString..end].ContainsAnyExceptInRange((byte)0x20, (byte)0x7E) ? -1 : end;
     }
 
     /// <summary>A JSON number without exponent: <c>-?(0|[1-9][0-9]*)(\.[0-9]+)?</c>, ending at a separator.</summary>

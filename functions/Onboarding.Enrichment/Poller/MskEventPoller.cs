@@ -152,17 +152,7 @@ public sealed partial class MskEventPoller(
         }
 
         // Gathered and written while the running invocation works: the next invocation can start the moment it ends.
-        var batch = Gather(running?.Handler, cancellationToken);
-        var groups = GroupByPartition(batch);
-        var offsets = Offsets(groups);
-        ArrayBufferWriter<byte>? payload = null;
-        if (batch.Count > 0)
-        {
-            payload = payloads[nextPayload];
-            nextPayload = 1 - nextPayload;
-            payload.ResetWrittenCount();
-            WriteEvent(groups, bootstrapServers, options.EventSourceArn, payload);
-        }
+        var (payload, offsets, count) = GatherAndWrite(running?.Handler, cancellationToken);
 
         var previous = running;
         running = null;
@@ -183,7 +173,7 @@ public sealed partial class MskEventPoller(
         {
             // On the thread pool, so that this thread commits and gathers the next batch meanwhile. Only the offsets
             // are kept: the consumed records are garbage once written into the payload.
-            running = new Invocation(Task.Run(() => handler(payload.WrittenMemory, cancellationToken), CancellationToken.None), offsets, batch.Count);
+            running = new Invocation(Task.Run(() => handler(payload.WrittenMemory, cancellationToken), CancellationToken.None), offsets, count);
         }
 
         if (previous is null)
@@ -194,6 +184,28 @@ public sealed partial class MskEventPoller(
         // The previous invocation succeeded: its offsets are committed while the next one already runs.
         Commit(previous.Offsets);
         return previous.Count;
+    }
+
+    /// <summary>
+    /// Gathers the next batch and writes its payload. Kept out of the async step on purpose: the consumed
+    /// records must not live in its state machine while the running invocation is awaited, or every garbage
+    /// collection during the wait would copy a whole batch of them.
+    /// </summary>
+    private (ArrayBufferWriter<byte>? Payload, Dictionary<TopicPartition, (Offset First, Offset Last)> Offsets, int Count) GatherAndWrite(Task? runningHandler, CancellationToken cancellationToken)
+    {
+        var batch = Gather(runningHandler, cancellationToken);
+        var groups = GroupByPartition(batch);
+        var offsets = Offsets(groups);
+        if (batch.Count == 0)
+        {
+            return (null, offsets, 0);
+        }
+
+        var payload = payloads[nextPayload];
+        nextPayload = 1 - nextPayload;
+        payload.ResetWrittenCount();
+        WriteEvent(groups, bootstrapServers, options.EventSourceArn, payload);
+        return (payload, offsets, batch.Count);
     }
 
     /// <summary>Waits for the running invocation, if any, and commits its batch; returns its record count.</summary>

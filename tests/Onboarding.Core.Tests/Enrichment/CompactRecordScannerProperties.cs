@@ -11,11 +11,14 @@ public sealed class CompactRecordScannerProperties
 {
     private static readonly string[] Names =
         ["symbol", "open", "high", "low", "close", "price", "volume", "size", "timestamp", "%change", "indicator", "venue", "",
-         "\\u0073ymbol", "clos\\u0065", "sym\"bol", "prïce", "n"];
+         "\\u0073ymbol", "clos\\u0065", "sym\"bol", "prïce", "n",
+         // Longer than the fast path's byte loop (16): the rest is searched, and must be as strict.
+         "a_field_name_longer_than_16", "a_field_name_lon\\u0067er", "a_field_name_lon\tger", "a_field_name_longér"];
 
     private static readonly string[] Values =
         ["\"AMZN\"", "\"MSFT\"", "\"  \"", "\"\"", "\"A\\u004dZN\"", "\"é\"", "\"a\tb\"", "\"x\\\"y\"",
          "\"2024-07-11 19:49:00\"", "\"2024-07-11T19:49:00.123Z\"", "\"2024-02-30 10:00:00\"", "\"2024-07-11 19:49:00+02:00\"",
+         "\"2024-07-11 19:49\\u003a00\"", "\"2024-07-11 19:49:00\t\"", "\"2024-07-11 19:49:00é\"", "\"2024-07-11 19:49:00",
          "194.64", "0", "-0", "-0.0", "0.000", "-1", "1", "01", "1.", ".5", "-", "1e3", "1E-400", "2e999", "1.50e2", "12345678901234567890",
          "0.1", "100", "-194.6", "true", "false", "null", "nul", "{}", "[]", "{\"a\":1}", "[1,2]", "\"\\/\""];
 
