@@ -117,6 +117,12 @@ public sealed class CompactMskEvent
 
     private bool TryRecord(ReadOnlySpan<byte> payload, ref int at)
     {
+        if (TryCanonicalRecord(payload, ref at, out var canonical))
+        {
+            Add(canonical);
+            return true;
+        }
+
         if (!Expect(payload, ref at, (byte)'{'))
         {
             return false;
@@ -203,12 +209,59 @@ public sealed class CompactMskEvent
             return false;
         }
 
+        Add(entry);
+        return true;
+    }
+
+    /// <summary>
+    /// A record with the mapping's fields in the order it writes them (<c>topic, partition, offset, timestamp,
+    /// timestampType, key, value</c>, then an empty <c>headers</c> or none), each name matched as a whole instead of
+    /// being read and looked up. Anything else returns false with <paramref name="at"/> unmoved, for the general loop.
+    /// </summary>
+    private static bool TryCanonicalRecord(ReadOnlySpan<byte> payload, ref int at, out Entry entry)
+    {
+        entry = default;
+        var next = at;
+        if (!Literal(payload, ref next, "{\"topic\":"u8) || !TryString(payload, ref next, out entry.TopicStart, out entry.TopicLength) || entry.TopicLength == 0
+            || !Literal(payload, ref next, ",\"partition\":"u8) || !TryInteger(payload, ref next, out var partition) || partition > int.MaxValue
+            || !Literal(payload, ref next, ",\"offset\":"u8) || !TryInteger(payload, ref next, out entry.Offset)
+            || !Literal(payload, ref next, ",\"timestamp\":"u8) || !TryInteger(payload, ref next, out entry.Timestamp)
+            || !Literal(payload, ref next, ",\"timestampType\":"u8) || !TryString(payload, ref next, out _, out _)
+            || !Literal(payload, ref next, ",\"key\":"u8) || !TryStringOrNull(payload, ref next, out entry.KeyStart, out entry.KeyLength)
+            || !Literal(payload, ref next, ",\"value\":"u8) || !TryStringOrNull(payload, ref next, out entry.ValueStart, out entry.ValueLength))
+        {
+            return false;
+        }
+
+        Literal(payload, ref next, ",\"headers\":[]"u8);
+        if (!Expect(payload, ref next, (byte)'}'))
+        {
+            return false;
+        }
+
+        entry.Partition = (int)partition;
+        at = next;
+        return true;
+    }
+
+    private void Add(in Entry entry)
+    {
         if (Count == entries.Length)
         {
             Array.Resize(ref entries, entries.Length * 2);
         }
 
         entries[Count++] = entry;
+    }
+
+    private static bool Literal(ReadOnlySpan<byte> payload, ref int at, ReadOnlySpan<byte> literal)
+    {
+        if (!payload[at..].StartsWith(literal))
+        {
+            return false;
+        }
+
+        at += literal.Length;
         return true;
     }
 
