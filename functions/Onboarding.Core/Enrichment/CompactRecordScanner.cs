@@ -15,7 +15,7 @@ internal static class CompactRecordScanner
 {
     private const int MaxSymbolLength = 128;
 
-    public static bool TryScan(ReadOnlySpan<byte> json, SymbolTable symbols, out PricePoint point)
+    public static bool TryScan(ReadOnlySpan<byte> json, ScanCache cache, out PricePoint point)
     {
         point = default;
         if (json.Length < 2 || json[0] != '{' || json[^1] != '}')
@@ -26,7 +26,7 @@ internal static class CompactRecordScanner
         string? symbol = null;
         double close = 0, price = 0;
         bool hasClose = false, hasPrice = false, hasTimestamp = false;
-        DateTime timestamp = default;
+        DateOnly tradingDate = default;
         Span<char> chars = stackalloc char[MaxSymbolLength];
         var at = 1;
         while (true)
@@ -64,10 +64,10 @@ internal static class CompactRecordScanner
                             return false;
                         }
 
-                        symbol = symbols.Intern(symbolChars);
+                        symbol = cache.Intern(symbolChars);
                         break;
                     case PriceRecordParser.Field.Timestamp:
-                        if (hasTimestamp || !TradingTimestamp.TryParseUtc(text, out timestamp))
+                        if (hasTimestamp || !cache.TryTradingDate(text, out tradingDate))
                         {
                             return false;
                         }
@@ -157,7 +157,7 @@ internal static class CompactRecordScanner
             return false;
         }
 
-        point = new PricePoint(symbol, hasClose ? close : price, DateOnly.FromDateTime(timestamp));
+        point = new PricePoint(symbol, hasClose ? close : price, tradingDate);
         return true;
     }
 

@@ -34,7 +34,7 @@ public sealed class EnrichmentBatch(EnrichmentOptions options)
     private static readonly byte[] ChangeName = "\"%change\":"u8.ToArray();
     private static readonly byte[] IndicatorName = ",\"indicator\":\""u8.ToArray();
 
-    private readonly SymbolTable symbolTable = new();
+    private readonly ScanCache scanCache = new();
     private readonly GrowableBuffer bodies = new();
     private readonly List<Entry> entries = [];
     private readonly HashSet<string> symbols = new(StringComparer.Ordinal);
@@ -57,7 +57,7 @@ public sealed class EnrichmentBatch(EnrichmentOptions options)
     public void Add(SourcePosition source, byte[]? key, ReadOnlySpan<byte> value, IReadOnlyList<KafkaHeader>? headers)
     {
         var start = bodies.Length;
-        if (PriceRecordParser.TryParse(value, symbolTable, bodies, out var point, out var error))
+        if (PriceRecordParser.TryParse(value, scanCache, bodies, out var point, out var error))
         {
             symbols.Add(point.Symbol);
             entries.Add(new Entry(source, key, headers, point, start, bodies.Length - start, null, null));

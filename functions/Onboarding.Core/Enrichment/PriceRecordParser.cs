@@ -29,10 +29,10 @@ internal static class PriceRecordParser
         Replaced,
     }
 
-    public static bool TryParse(ReadOnlySpan<byte> json, SymbolTable symbols, GrowableBuffer body, out PricePoint point, out string? error)
+    public static bool TryParse(ReadOnlySpan<byte> json, ScanCache cache, GrowableBuffer body, out PricePoint point, out string? error)
     {
         // The provider's compact records take the fast path; everything else (and every error) this full pass.
-        if (CompactRecordScanner.TryScan(json, symbols, out point))
+        if (CompactRecordScanner.TryScan(json, cache, out point))
         {
             body.Append(json[..^1]);
             error = null;
@@ -41,7 +41,7 @@ internal static class PriceRecordParser
 
         var rollback = body.Length;
         point = default;
-        error = Parse(json, symbols, body, out point);
+        error = Parse(json, cache, body, out point);
         if (error is null)
         {
             return true;
@@ -52,7 +52,7 @@ internal static class PriceRecordParser
     }
 
     /// <summary>The full pass (no fast path): the error, or null with the point and the body appended.</summary>
-    internal static string? Parse(ReadOnlySpan<byte> json, SymbolTable symbols, GrowableBuffer body, out PricePoint point)
+    internal static string? Parse(ReadOnlySpan<byte> json, ScanCache cache, GrowableBuffer body, out PricePoint point)
     {
         point = default;
         if (json.IsEmpty)
@@ -110,7 +110,7 @@ internal static class PriceRecordParser
                             return "field 'symbol' is empty";
                         }
 
-                        symbol = symbols.Intern(chars[..length]);
+                        symbol = cache.Intern(chars[..length]);
                         break;
                     case Field.Close:
                         if (hasClose)

@@ -18,7 +18,7 @@ public sealed class CompactRecordScannerProperties
     private static readonly string[] Values =
         ["\"AMZN\"", "\"MSFT\"", "\"  \"", "\"\"", "\"A\\u004dZN\"", "\"é\"", "\"a\tb\"", "\"x\\\"y\"",
          "\"2024-07-11 19:49:00\"", "\"2024-07-11T19:49:00.123Z\"", "\"2024-02-30 10:00:00\"", "\"2024-07-11 19:49:00+02:00\"",
-         "\"2024-07-11 19:49\\u003a00\"", "\"2024-07-11 19:49:00\t\"", "\"2024-07-11 19:49:00é\"", "\"2024-07-11 19:49:00",
+         "\"2024-07-11 01:00:00+02:00\"", "\"2024-07-11 23:30:00-01:00\"", "\"2024-07-11 19:49\\u003a00\"", "\"2024-07-11 19:49:00\t\"", "\"2024-07-11 19:49:00é\"", "\"2024-07-11 19:49:00",
          "194.64", "0", "-0", "-0.0", "0.000", "-1", "1", "01", "1.", ".5", "-", "1e3", "1E-400", "2e999", "1.50e2", "12345678901234567890",
          "0.1", "100", "-194.6", "true", "false", "null", "nul", "{}", "[]", "{\"a\":1}", "[1,2]", "\"\\/\""];
 
@@ -71,16 +71,19 @@ public sealed class CompactRecordScannerProperties
                 return text.Append('}').Append(after).ToString();
             });
 
+        // One cache for every record, as a batch has: interned symbols and the remembered trading date must never
+        // leak from one record into the next.
+        var cache = new ScanCache();
         return Prop.ForAll(record.ToArbitrary(), json =>
         {
             var bytes = Encoding.UTF8.GetBytes(json);
-            if (!CompactRecordScanner.TryScan(bytes, new SymbolTable(), out var fast))
+            if (!CompactRecordScanner.TryScan(bytes, cache, out var fast))
             {
                 return;
             }
 
             var body = new GrowableBuffer();
-            var error = PriceRecordParser.Parse(bytes, new SymbolTable(), body, out var full);
+            var error = PriceRecordParser.Parse(bytes, new ScanCache(), body, out var full);
             Assert.True(error is null, $"the fast path accepted {json} but the full parser says: {error}");
             Assert.Equal(full, fast);
             Assert.Equal(Encoding.UTF8.GetString(body.Slice(0, body.Length)), json[..^1]);
@@ -97,8 +100,22 @@ public sealed class CompactRecordScannerProperties
         var text = fraction == 0 ? digits : $"{digits[..(count - fraction)]}.{digits[(count - fraction)..]}";
         var json = $$"""{"symbol":"AMZN","close":{{text}},"timestamp":"2024-07-11 19:49:00"}""";
 
-        return CompactRecordScanner.TryScan(Encoding.UTF8.GetBytes(json), new SymbolTable(), out var point)
+        return CompactRecordScanner.TryScan(Encoding.UTF8.GetBytes(json), new ScanCache(), out var point)
             && point.Close.Equals(double.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void RememberedTradingDate_FollowsTheTimestampText()
+    {
+        var cache = new ScanCache();
+        string[] timestamps = ["2024-07-11 23:30:00-01:00", "2024-07-11 23:30:00", "2024-07-11 23:30:00-01:00", "2024-07-11 23:30:00", "2024-07-1x 23:30:00", "2024-07-11 23:30:00"];
+        DateOnly?[] expected = [new(2024, 7, 12), new(2024, 7, 11), new(2024, 7, 12), new(2024, 7, 11), null, new(2024, 7, 11)];
+        for (var i = 0; i < timestamps.Length; i++)
+        {
+            var json = $$"""{"symbol":"AMZN","close":10,"timestamp":"{{timestamps[i]}}"}""";
+            var accepted = CompactRecordScanner.TryScan(Encoding.UTF8.GetBytes(json), cache, out var point);
+            Assert.Equal(expected[i], accepted ? point.TradingDate : null);
+        }
     }
 
     [Theory]
@@ -107,7 +124,7 @@ public sealed class CompactRecordScannerProperties
     [InlineData("""{"venue":"XNAS","symbol":"AMZN","close":10,"flag":true,"note":null,"timestamp":"2024-07-11 19:49:00"}""")]
     public void ProviderRecords_TakeTheFastPath(string json)
     {
-        Assert.True(CompactRecordScanner.TryScan(Encoding.UTF8.GetBytes(json), new SymbolTable(), out var point));
+        Assert.True(CompactRecordScanner.TryScan(Encoding.UTF8.GetBytes(json), new ScanCache(), out var point));
         Assert.Equal("AMZN", point.Symbol);
     }
 
@@ -120,5 +137,5 @@ public sealed class CompactRecordScannerProperties
     [InlineData("""{"symbol":"AMZN","close":-1,"timestamp":"2024-07-11 19:49:00"}""")]
     [InlineData("""{"symbol":"AMZN","close":10,"timestamp":"2024-07-11 19:49:00"} """)]
     public void UnusualOrInvalidRecords_AreLeftToTheFullParser(string json) =>
-        Assert.False(CompactRecordScanner.TryScan(Encoding.UTF8.GetBytes(json), new SymbolTable(), out _));
+        Assert.False(CompactRecordScanner.TryScan(Encoding.UTF8.GetBytes(json), new ScanCache(), out _));
 }
