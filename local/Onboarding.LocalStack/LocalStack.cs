@@ -255,6 +255,9 @@ public sealed class LocalStack(TextWriter log) : IAsyncDisposable
             ["AWS_REGION"] = "us-east-1",
             // The template's Globals.
             ["LOG_LEVEL"] = "Information",
+        };
+        var marketplace = new Dictionary<string, string>
+        {
             ["PRODUCT_CODE"] = ProductCode,
             ["MARKETPLACE_MODEL"] = "subscription",
             ["FEED_TOPICS_BY_DIMENSION"] = JsonSerializer.Serialize(new Dictionary<string, string[]>
@@ -264,7 +267,7 @@ public sealed class LocalStack(TextWriter log) : IAsyncDisposable
         };
         Dictionary<string, string> own = function switch
         {
-            "api" => new()
+            "api" => new(marketplace)
             {
                 ["SUBSCRIBERS_TABLE"] = SubscribersTable,
                 ["ONBOARDING_TABLE"] = OnboardingTable,
@@ -285,11 +288,12 @@ public sealed class LocalStack(TextWriter log) : IAsyncDisposable
             },
             "metering" => new()
             {
+                ["PRODUCT_CODE"] = ProductCode,
                 ["SUBSCRIBERS_TABLE"] = SubscribersTable,
                 ["METERING_LEDGER_TABLE"] = LedgerTable,
                 ["METERING_DIMENSIONS"] = MeteringDimensions,
             },
-            "lifecycle" => new()
+            "lifecycle" => new(marketplace)
             {
                 ["SUBSCRIBERS_TABLE"] = SubscribersTable,
                 ["ONBOARDING_TABLE"] = OnboardingTable,

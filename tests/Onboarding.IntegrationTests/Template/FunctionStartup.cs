@@ -9,6 +9,7 @@ using Onboarding.Aws.DynamoDb;
 using Onboarding.Aws.Lifecycle;
 using Onboarding.Core.Metering;
 using Onboarding.Enrichment;
+using Onboarding.Lambda.Runtime;
 using Onboarding.Lifecycle;
 using Onboarding.Metering;
 
@@ -33,6 +34,12 @@ public static class FunctionStartup
         {
             asked.Add(name);
             return environment.GetValueOrDefault(name);
+        }
+
+        if (functionId != "ApiFunction")
+        {
+            // Each console function's Program.cs starts with FunctionLogging.Create(LOG_LEVEL).
+            Read(FunctionLogging.LogLevelVariable);
         }
 
         switch (functionId)

@@ -123,12 +123,14 @@ public sealed class TemplateSettingsTests
     public void ConsoleFunctions_ReadEveryVariableOfTheirOwnEnvironment(string functionId)
     {
         // A variable the code never reads suggests a setting that does something: the lifecycle function was once
-        // given SECRET_PREFIX, which only scopes its IAM policy. The Globals (shared by every function) and the API and
-        // enrichment functions (which read some variables later than start-up, or leave them to the runtime) are not
-        // covered here.
+        // given SECRET_PREFIX, which only scopes its IAM policy, and every function the Marketplace settings through
+        // the Globals. The API and enrichment functions (which read some variables later than start-up, or leave them
+        // to the runtime) are not covered here.
         var deployment = Parameters("every optional parameter set");
+        var global = template.Source["Globals"]!["Function"]!["Environment"]!["Variables"]!.AsObject().Select(v => v.Key);
         var own = template.Source["Resources"]![functionId]!["Properties"]!["Environment"]!["Variables"]!.AsObject()
             .Select(v => v.Key)
+            .Concat(global)
             .Where(deployment.Environment(functionId).ContainsKey);
 
         var unread = own.Except(FunctionStartup.Run(functionId, deployment.Environment(functionId))).ToList();
