@@ -273,6 +273,19 @@ public sealed class TemplateSettingsTests
         Assert.True(TimeSpan.FromMilliseconds(settings.DeliveryTimeoutMs) <= timeout - TimeSpan.FromSeconds(10), $"delivery timeout {settings.DeliveryTimeoutMs} ms, function timeout {timeout}");
     }
 
+    [Fact]
+    public void Leases_OutlastTheInvocationsThatHoldThem()
+    {
+        // A lease that can run out while its holder's invocation still runs lets a second invocation take over work
+        // the first is still doing: the lifecycle function's effects (ACLs, certificate, secret) or an onboarding step
+        // under the API's claim would run twice at once.
+        var lifecycle = TimeSpan.FromSeconds(template.FunctionProperties("LifecycleFunction")["Timeout"]!.GetValue<int>());
+        var api = TimeSpan.FromSeconds(template.FunctionProperties("ApiFunction")["Timeout"]!.GetValue<int>());
+
+        Assert.True(lifecycle < Onboarding.Core.Lifecycle.LifecycleProcessor.DefaultEffectsLease, $"lifecycle timeout {lifecycle}, effects lease {Onboarding.Core.Lifecycle.LifecycleProcessor.DefaultEffectsLease}");
+        Assert.True(api < new Onboarding.Api.Onboarding.OnboardingOptions().ClaimLease, $"API timeout {api}, onboarding claim lease {new Onboarding.Api.Onboarding.OnboardingOptions().ClaimLease}");
+    }
+
     private TemplateDeployment Parameters(string deployment, (string Parameter, string Value) replaced)
     {
         var values = Parameters(deployment).Values.ToDictionary(v => v.Key, v => v.Value!);
