@@ -155,6 +155,14 @@ public sealed class UsageCalculatorTests
         Assert.Equal(0, Billed(subscription, Hour.AddDays(-2).AddHours(-1)));
     }
 
+    [Fact]
+    public void PeriodThatEndsWhereItStarts_IsInForceAtNoMoment()
+    {
+        var timeline = new PlanTimeline(["quotes"], Hour.AddHours(2), [new PlanPeriod(["trades"], Hour.AddMinutes(30), Hour.AddMinutes(30))]);
+
+        Assert.Empty(timeline.FeedsDuring(Hour));
+    }
+
     [Theory]
     [InlineData(0, true)] // the current plan has feeds
     [InlineData(1, true)] // the emptied plan ended inside the first hour still metered

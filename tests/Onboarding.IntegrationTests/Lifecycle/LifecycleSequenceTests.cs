@@ -78,6 +78,32 @@ public sealed class LifecycleSequenceTests(MotoFixture moto) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FinalUsage_AfterADowngradeWithinTheWindow_BillsTheHoursUpToItAtTheBiggerPlan()
+    {
+        var (certificate, _, _) = await stack.OnboardAsync(); // quotes.us and trades.us
+        using var _ = certificate;
+        Assert.Empty((await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record(SnsInOrder[0]))))!.BatchItemFailures);
+        // A re-plan two hours ago (13:30) cut the plan to quotes.us, as the lifecycle function writes it.
+        var plan = await stack.Subscribers.GetEntitlementsAsync(stack.Customer.StableId);
+        var downgradedAt = LifecycleStack.Now.AddHours(-2);
+        await stack.Subscribers.SaveEntitlementsAsync(PlanHistory.Next(plan!.Value, stack.Customer, [], ["quotes.us"], downgradedAt), plan.Version);
+
+        Assert.Empty((await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record("sqs-sns-unsubscribe-pending.json"))))!.BatchItemFailures);
+
+        var billed = stack.Marketplace.Billed.ToDictionary(b => new DateTimeOffset(b.Hour, TimeSpan.Zero), b => b.Quantity);
+        var firstHour = MeteringHours.EarliestBillableHour(LifecycleStack.Now, MeteringWindow.Marketplace);
+        var expected = new Dictionary<DateTimeOffset, int>();
+        for (var hour = firstHour; hour <= billed.Keys.Max(); hour += MeteringHours.Hour) // up to the hour the subscription ended
+        {
+            expected[hour] = hour < MeteringHours.HourStart(downgradedAt) + MeteringHours.Hour ? 2 : 1;
+        }
+
+        Assert.Equal(expected.OrderBy(e => e.Key), billed.OrderBy(e => e.Key));
+        Assert.Equal(2, billed[MeteringHours.HourStart(downgradedAt)]); // the hour of the downgrade counts as a started hour of both plans
+        Assert.Equal(1, billed[MeteringHours.HourStart(downgradedAt) + MeteringHours.Hour]);
+    }
+
+    [Fact]
     public async Task SnsNotificationsReversedAndDuplicatedInOneBatch_EndTheSameWayWithOneRevocation()
     {
         var (certificate, secretArn, principal) = await stack.OnboardAsync();
