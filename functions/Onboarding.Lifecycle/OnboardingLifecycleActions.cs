@@ -163,6 +163,7 @@ public sealed partial class OnboardingLifecycleActions(
             }
         }
 
+        await EndPlanAsync(record, now, cancellationToken).ConfigureAwait(false);
         await SetSubscriberStatusAsync(record.Customer, status, cancellationToken).ConfigureAwait(false);
         await RestartOnboardingAsync(record, now, cancellationToken).ConfigureAwait(false);
         LogRevoked(logger, record.CustomerId, state.Key);
@@ -239,6 +240,22 @@ public sealed partial class OnboardingLifecycleActions(
         var snapshot = await subscribers.GetEntitlementsAsync(record.CustomerId, cancellationToken).ConfigureAwait(false);
         await subscribers.SaveEntitlementsAsync(
             PlanHistory.Next(snapshot?.Value, record.Customer, current, topics, now), snapshot?.Version ?? 0, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Records that the plan ended with the access it granted: the hours up to <paramref name="now"/> stay billed for it
+    /// (final usage, late hourly runs), and a later subscription's first hour is not billed for this one's feeds.
+    /// </summary>
+    private async Task EndPlanAsync(OnboardingState record, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var snapshot = await subscribers.GetEntitlementsAsync(record.CustomerId, cancellationToken).ConfigureAwait(false);
+        if (snapshot is null || snapshot.Value.Topics.Count == 0)
+        {
+            return; // no plan, or ended already (a repeated notification)
+        }
+
+        await subscribers.SaveEntitlementsAsync(
+            PlanHistory.Next(snapshot.Value, record.Customer, [], [], now), snapshot.Version, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyList<Entitlement>> GetEntitlementsAsync(CustomerIdentity customer, CancellationToken cancellationToken)

@@ -146,6 +146,15 @@ public sealed class UsageCalculatorTests
     }
 
     [Fact]
+    public void NewSubscriptionAfterARevocation_IsNotBilledForThePlanThatEndedWithTheOldOne()
+    {
+        // Revocation ends the plan (topics = []) three hours before the buyer subscribes again with another plan.
+        var subscription = Replanned((Hour.AddDays(-1), ["quotes", "trades"]), (Hour.AddHours(-3), []), (Hour.AddMinutes(20), ["bars"]));
+
+        Assert.Equal(["bars"], subscription.FeedsDuring(Hour));
+    }
+
+    [Fact]
     public void RecordWithoutPlanStart_BillsItsPlanForEveryLiveHour()
     {
         var old = new EntitlementSnapshot(Customer, [], ["quotes", "trades"], Hour);

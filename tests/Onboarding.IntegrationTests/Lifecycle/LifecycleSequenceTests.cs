@@ -299,6 +299,12 @@ public sealed class LifecycleSequenceTests(MotoFixture moto) : IAsyncLifetime
         Assert.Contains(secret.Tags!, t => t.Key == LifecycleActionsOptions.StatusTag && t.Value == "revoked");
         Assert.Contains(secret.Tags!, t => t.Key == LifecycleActionsOptions.RevokedSerialTag && t.Value == serial);
         Assert.Equal(subscriberStatus, (await stack.Subscribers.GetAsync(stack.Customer.StableId))!.Value.Status);
+        // The plan ended with the access: the hours before stay billed for it, a later subscription's are not.
+        var plan = (await stack.Subscribers.GetEntitlementsAsync(stack.Customer.StableId))!.Value;
+        Assert.Empty(plan.Topics);
+        Assert.Equal(LifecycleStack.Now, plan.PlanSince);
+        Assert.Equal(["quotes.us", "trades.us"], plan.PastPlans[^1].Topics);
+        Assert.Equal(LifecycleStack.Now, plan.PastPlans[^1].Until);
         Assert.Equal(subscriptionStatus, (await stack.StateAsync())!.Status);
         var onboarding = await stack.Onboarding.GetAsync(stack.Customer.StableId);
         Assert.Equal((OnboardingStep.TokenResolved, 2, null), (onboarding!.Step, onboarding.CertificateGeneration, onboarding.KafkaPrincipal));
