@@ -163,6 +163,7 @@ public sealed partial class OnboardingLifecycleActions(
             }
         }
 
+        await EndPlanAsync(record, now, cancellationToken).ConfigureAwait(false);
         await SetSubscriberStatusAsync(record.Customer, status, cancellationToken).ConfigureAwait(false);
         await RestartOnboardingAsync(record, now, cancellationToken).ConfigureAwait(false);
         LogRevoked(logger, record.CustomerId, state.Key);
@@ -238,7 +239,23 @@ public sealed partial class OnboardingLifecycleActions(
 
         var snapshot = await subscribers.GetEntitlementsAsync(record.CustomerId, cancellationToken).ConfigureAwait(false);
         await subscribers.SaveEntitlementsAsync(
-            new EntitlementSnapshot(record.Customer, current, topics, now), snapshot?.Version ?? 0, cancellationToken).ConfigureAwait(false);
+            PlanHistory.Next(snapshot?.Value, record.Customer, current, topics, now), snapshot?.Version ?? 0, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Records that the plan ended with the access it granted: the hours up to <paramref name="now"/> stay billed for it
+    /// (final usage, late hourly runs), and a later subscription's first hour is not billed for this one's feeds.
+    /// </summary>
+    private async Task EndPlanAsync(OnboardingState record, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var snapshot = await subscribers.GetEntitlementsAsync(record.CustomerId, cancellationToken).ConfigureAwait(false);
+        if (snapshot is null || snapshot.Value.Topics.Count == 0)
+        {
+            return; // no plan, or ended already (a repeated notification)
+        }
+
+        await subscribers.SaveEntitlementsAsync(
+            PlanHistory.Next(snapshot.Value, record.Customer, [], [], now), snapshot.Version, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyList<Entitlement>> GetEntitlementsAsync(CustomerIdentity customer, CancellationToken cancellationToken)
@@ -277,8 +294,9 @@ public sealed partial class OnboardingLifecycleActions(
             return; // never had access, nothing to bill
         }
 
-        // The entitlement plan is the only source, as for the hourly run: a plan the lifecycle function emptied
-        // (every feed removed) bills nothing, and the onboarding record's original topics are never billed.
+        // The entitlement plans are the only source, as for the hourly run: each hour is billed for the plans in force
+        // during it, so a plan the lifecycle function emptied (every feed removed) bills nothing from the hour after it,
+        // and the onboarding record's original topics are never billed.
         var snapshot = await subscribers.GetEntitlementsAsync(record.CustomerId, cancellationToken).ConfigureAwait(false);
         if (snapshot is null)
         {
@@ -286,10 +304,9 @@ public sealed partial class OnboardingLifecycleActions(
             return;
         }
 
-        var feedsUsed = snapshot.Value.Topics;
         var productCode = record.Customer.ProductCode ?? options.ProductCode;
         var subscription = new MeteredSubscription(
-            SubscriptionIdentities.BillingRef(record.Customer, productCode), productCode, feedsUsed, record.StartedAt, endingAt);
+            SubscriptionIdentities.BillingRef(record.Customer, productCode), productCode, PlanTimeline.Of(snapshot.Value), record.StartedAt, endingAt);
         var report = await metering.SendFinalUsageAsync(subscription, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         LogFinalUsage(logger, record.CustomerId, report.EntriesCreated, report.Reported, report.Retrying);
     }

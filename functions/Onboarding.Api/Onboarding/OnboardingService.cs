@@ -385,7 +385,7 @@ public sealed class OnboardingService(
     private async Task SaveEntitlementsAsync(CustomerIdentity customer, IReadOnlyList<CoreEntitlement> entitlements, IReadOnlyList<string> topics, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var existing = await subscribers.GetEntitlementsAsync(customer.StableId, cancellationToken);
-        await subscribers.SaveEntitlementsAsync(new EntitlementSnapshot(customer, entitlements, topics, now), existing?.Version ?? 0, cancellationToken);
+        await subscribers.SaveEntitlementsAsync(PlanHistory.Next(existing?.Value, customer, entitlements, topics, now), existing?.Version ?? 0, cancellationToken);
     }
 
     private async Task<FlowOutcome> RunClaimedAsync(LandingSession session, Registration? registration, CancellationToken cancellationToken)

@@ -8,13 +8,16 @@ using static Onboarding.Aws.DynamoDb.ItemMapping;
 namespace Onboarding.Aws.DynamoDb;
 
 /// <summary>
-/// Subscriber profiles (sk <c>PROFILE</c>) and entitlement snapshots (sk <c>ENTITLEMENTS</c>) in the subscribers
+/// Subscriber profiles (sk <c>PROFILE</c>) and entitlement snapshots (sk <c>ENTITLEMENTS</c>: entitlements, topics,
+/// <c>planSince</c>, and <c>pastPlans</c> as a list of <c>{topics, from?, until}</c> maps) in the subscribers
 /// table, one partition per customer (<c>CUSTOMER#&lt;stable id&gt;</c>). Each item carries a <c>version</c>; writes are
 /// conditional on it, so a concurrent writer gets <see cref="ConcurrentUpdateException"/> instead of overwriting.
 /// </summary>
 public sealed class DynamoDbSubscriberStore(IAmazonDynamoDB dynamo, SubscriberTableOptions options) : ISubscriberStore
 {
     private const string Version = "version";
+    private const string PlanSince = "planSince";
+    private const string PastPlans = "pastPlans";
 
     private string Table => options.SubscribersTable;
 
@@ -57,7 +60,17 @@ public sealed class DynamoDbSubscriberStore(IAmazonDynamoDB dynamo, SubscriberTa
                 long.Parse(v.M["quantity"].N, CultureInfo.InvariantCulture),
                 v.M.TryGetValue("expiresAt", out var expires) ? DateTimeOffset.Parse(expires.S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal) : null)).ToList()
             : [];
-        var snapshot = new EntitlementSnapshot(GetCustomer(item), entitlements, GetStringList(item, "topics"), GetTime(item, "checkedAt"));
+        var snapshot = new EntitlementSnapshot(GetCustomer(item), entitlements, GetStringList(item, "topics"), GetTime(item, "checkedAt"))
+        {
+            // An item written before plans had a history has neither: its plan is in force since the subscription started.
+            PlanSince = item.ContainsKey(PlanSince) ? GetTime(item, PlanSince) : null,
+            PastPlans = item.TryGetValue(PastPlans, out var past) && past.L is { } periods
+                ? [.. periods.Select(p => new PlanPeriod(
+                    GetStringList(p.M, "topics"),
+                    p.M.ContainsKey("from") ? GetTime(p.M, "from") : null,
+                    GetTime(p.M, "until")))]
+                : [],
+        };
         return new Versioned<EntitlementSnapshot>(snapshot, GetLong(item, Version));
     }
 
@@ -80,6 +93,24 @@ public sealed class DynamoDbSubscriberStore(IAmazonDynamoDB dynamo, SubscriberTa
         };
         item["topics"] = StringList(snapshot.Topics);
         item["checkedAt"] = Time(snapshot.CheckedAt);
+        if (snapshot.PlanSince is { } since)
+        {
+            item[PlanSince] = Time(since);
+        }
+
+        item[PastPlans] = new AttributeValue
+        {
+            L = [.. snapshot.PastPlans.Select(p =>
+            {
+                var map = new Dictionary<string, AttributeValue> { ["topics"] = StringList(p.Topics), ["until"] = Time(p.Until) };
+                if (p.From is { } from)
+                {
+                    map["from"] = Time(from);
+                }
+
+                return new AttributeValue { M = map };
+            })],
+        };
         await PutConditionallyAsync(item, expectedVersion, $"entitlements of {snapshot.Customer.StableId}", cancellationToken);
         return expectedVersion + 1;
     }

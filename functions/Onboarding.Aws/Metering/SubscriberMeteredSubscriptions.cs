@@ -6,9 +6,9 @@ namespace Onboarding.Aws.Metering;
 
 /// <summary>
 /// The subscriptions to meter, from the subscribers table alone: every subscriber that has (or had, since the given
-/// time) access, billed for the feeds of its entitlement plan. The plan is the record of what the customer may read:
-/// onboarding writes it before the subscriber record exists, and every lifecycle re-plan rewrites it together with the
-/// ACLs. The onboarding record's topics are not a fallback: they are the first plan only and go stale on a re-plan, so
+/// time) access, billed each hour for the feeds of the entitlement plans in force during it. The plan is the record of
+/// what the customer may read: onboarding writes it before the subscriber record exists, and every lifecycle re-plan
+/// and revocation rewrites it together with the ACLs. The onboarding record's topics are not a fallback: they are the first plan only and go stale on a re-plan, so
 /// a customer whose entitlement was cut to nothing would be billed for feeds it can no longer read.
 /// </summary>
 /// <param name="productCode">PRODUCT_CODE: the product of license-model customers, whose identity names none.</param>
@@ -39,15 +39,17 @@ public sealed class SubscriberMeteredSubscriptions(ISubscriberStore subscribers,
                 continue;
             }
 
-            // An empty plan is an entitlement that ended or no longer covers any feed: no access, nothing to bill.
-            if (plan.Value.Topics.Count == 0)
+            // An empty plan is an entitlement that ended or no longer covers any feed: no access from then on. The hours
+            // before it are still billed for the plans in force during them, unless those ended before `since`.
+            var timeline = PlanTimeline.Of(plan.Value);
+            if (!timeline.HasFeedsFrom(since))
             {
                 continue;
             }
 
             var product = subscriber.Customer.ProductCode ?? productCode;
             result.Add(new MeteredSubscription(
-                SubscriptionIdentities.BillingRef(subscriber.Customer, product), product, plan.Value.Topics, subscriber.CreatedAt, until));
+                SubscriptionIdentities.BillingRef(subscriber.Customer, product), product, timeline, subscriber.CreatedAt, until));
         }
 
         return new SubscriptionsToMeter(result, withoutPlan);

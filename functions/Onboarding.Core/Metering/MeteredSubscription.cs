@@ -2,12 +2,12 @@ using Onboarding.Core.Lifecycle;
 
 namespace Onboarding.Core.Metering;
 
-/// <summary>A subscription as metering sees it: who to bill, for which product, which feeds, and when it was live.</summary>
+/// <summary>A subscription as metering sees it: who to bill, for which product, its plans over time, and when it was live.</summary>
 /// <param name="ActiveUntil">When the subscription ended (unsubscribe or agreement end); null while it runs.</param>
 public sealed record MeteredSubscription(
     SubscriptionRef Customer,
     string ProductCode,
-    IReadOnlyList<string> Feeds,
+    PlanTimeline Plans,
     DateTimeOffset ActiveFrom,
     DateTimeOffset? ActiveUntil)
 {
@@ -20,6 +20,9 @@ public sealed record MeteredSubscription(
     /// <summary>Live at any moment of the hour starting at <paramref name="hour"/>: a started hour counts as a whole one.</summary>
     public bool IsActiveDuring(DateTimeOffset hour) =>
         ActiveFrom < hour + MeteringHours.Hour && (ActiveUntil is not { } until || until > hour);
+
+    /// <summary>The feeds billed for the hour starting at <paramref name="hour"/>: those of every plan in force during it, none while not live.</summary>
+    public IReadOnlyList<string> FeedsDuring(DateTimeOffset hour) => IsActiveDuring(hour) ? Plans.FeedsDuring(hour) : [];
 }
 
 public static class MeteringCustomer

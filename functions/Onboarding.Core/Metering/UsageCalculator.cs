@@ -1,6 +1,9 @@
 namespace Onboarding.Core.Metering;
 
-/// <summary>Usage for one hour: one unit per entitled feed per hour the subscription was live, summed per dimension.</summary>
+/// <summary>
+/// Usage for one hour: one unit per feed of any plan in force during the hour the subscription was live, summed per
+/// dimension.
+/// </summary>
 public static class UsageCalculator
 {
     public static IEnumerable<UsageLine> ForHour(
@@ -15,14 +18,15 @@ public static class UsageCalculator
 
         foreach (var subscription in subscriptions)
         {
-            if (!subscription.IsActiveDuring(hour))
+            var feeds = subscription.FeedsDuring(hour);
+            if (feeds.Count == 0)
             {
                 continue;
             }
 
             var customerKey = subscription.CustomerKey;
             var perDimension = new SortedDictionary<string, int>(StringComparer.Ordinal);
-            foreach (var feed in subscription.Feeds.Distinct(StringComparer.Ordinal))
+            foreach (var feed in feeds)
             {
                 var dimension = dimensions.DimensionOf(subscription.ProductCode, feed);
                 perDimension[dimension] = perDimension.GetValueOrDefault(dimension) + 1;

@@ -31,11 +31,11 @@ public static class MeteringBench
         var warmUp = new InMemoryMeteringLedger();
         await warmUp.AdvanceWatermarkAsync(now.AddHours(-2), CancellationToken.None);
         await new MeteringJob(warmUp, new CountingMarketplace(), new DimensionMap(), MeteringWindow.Marketplace).RunAsync(
-            [.. Enumerable.Range(0, 2_000).Select(i => new MeteredSubscription(new SubscriptionRef($"W{i}", "P1", null, null), "P1", ["quotes"], now.AddDays(-1), null))],
+            [.. Enumerable.Range(0, 2_000).Select(i => new MeteredSubscription(new SubscriptionRef($"W{i}", "P1", null, null), "P1", PlanTimeline.Constant(["quotes"]), now.AddDays(-1), null))],
             now,
             CancellationToken.None);
         var subscriptions = Enumerable.Range(0, customers)
-            .Select(i => new MeteredSubscription(new SubscriptionRef($"CUST{i:D6}", "P1", null, null), "P1", ["quotes", "trades"], now.AddDays(-1), null))
+            .Select(i => new MeteredSubscription(new SubscriptionRef($"CUST{i:D6}", "P1", null, null), "P1", PlanTimeline.Constant(["quotes", "trades"]), now.AddDays(-1), null))
             .ToList();
 
         await using var moto = useMoto ? await MotoServer.StartAsync() : null;

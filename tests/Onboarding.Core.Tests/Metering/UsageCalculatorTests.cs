@@ -3,6 +3,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Onboarding.Core.Lifecycle;
 using Onboarding.Core.Metering;
+using Onboarding.Core.Subscribers;
 
 namespace Onboarding.Core.Tests.Metering;
 
@@ -11,7 +12,24 @@ public sealed class UsageCalculatorTests
     private static readonly DateTimeOffset Hour = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
 
     private static MeteredSubscription Subscription(string id, string[] feeds, DateTimeOffset from, DateTimeOffset? until = null) =>
-        new(new SubscriptionRef(id, "P1", null, null), "P1", feeds, from, until);
+        new(new SubscriptionRef(id, "P1", null, null), "P1", PlanTimeline.Constant(feeds), from, until);
+
+    private static readonly CustomerIdentity Customer = CustomerIdentity.FromCustomerIdentifier("C1", "P1");
+
+    /// <summary>A live subscription whose plan is set to each of <paramref name="changes"/> in turn, as the writers do.</summary>
+    private static MeteredSubscription Replanned(params (DateTimeOffset At, string[] Topics)[] changes)
+    {
+        EntitlementSnapshot? snapshot = null;
+        foreach (var (at, topics) in changes)
+        {
+            snapshot = PlanHistory.Next(snapshot, Customer, [], topics, at);
+        }
+
+        return new(new SubscriptionRef("C1", "P1", null, null), "P1", PlanTimeline.Of(snapshot!), Hour.AddDays(-30), null);
+    }
+
+    private static int Billed(MeteredSubscription subscription, DateTimeOffset hour) =>
+        UsageCalculator.ForHour([subscription], hour, new DimensionMap()).Sum(l => l.Quantity);
 
     [Fact]
     public void DefaultMapping_BillsOneFeedHourPerEntitledFeed()
@@ -74,9 +92,137 @@ public sealed class UsageCalculatorTests
 
                 var lines = UsageCalculator.ForHour(subscriptions, Hour, map).ToList();
 
-                var expected = subscriptions.Where(s => s.IsActiveDuring(Hour)).Sum(s => s.Feeds.Distinct().Count());
+                var expected = subscriptions.Where(s => s.IsActiveDuring(Hour)).Sum(s => s.Plans.Current.Distinct().Count());
                 return lines.Sum(l => l.Quantity) == expected
                     && lines.All(l => l.Quantity > 0 && l.Key.Hour == Hour)
                     && lines.Select(l => l.Key).Distinct().Count() == lines.Count;
+            });
+
+    [Fact]
+    public void DowngradeAtHalfPast_BillsThatHourAtTheBiggerPlanAndTheNextAtTheSmaller()
+    {
+        var subscription = Replanned((Hour.AddDays(-1), ["quotes", "trades", "bars"]), (Hour.AddMinutes(30), ["quotes"]));
+
+        Assert.Equal(3, Billed(subscription, Hour.AddHours(-1)));
+        Assert.Equal(3, Billed(subscription, Hour));
+        Assert.Equal(1, Billed(subscription, Hour.AddHours(1)));
+    }
+
+    [Fact]
+    public void PlanEmptiedAtHalfPast_StillBillsThatHourAndNothingAfter()
+    {
+        var subscription = Replanned((Hour.AddDays(-1), ["quotes", "trades"]), (Hour.AddMinutes(30), []));
+
+        Assert.Equal(2, Billed(subscription, Hour));
+        Assert.Equal(0, Billed(subscription, Hour.AddHours(1)));
+    }
+
+    [Fact]
+    public void UpgradeAtHalfPast_BillsThatHourAtTheBiggerPlanAsAStartedHour()
+    {
+        var subscription = Replanned((Hour.AddDays(-1), ["quotes"]), (Hour.AddMinutes(30), ["quotes", "trades"]));
+
+        Assert.Equal(1, Billed(subscription, Hour.AddHours(-1)));
+        Assert.Equal(2, Billed(subscription, Hour));
+        Assert.Equal(2, Billed(subscription, Hour.AddHours(1)));
+    }
+
+    [Fact]
+    public void PlanChangedOnTheHour_BillsTheHoursEitherSideAtTheirOwnPlan()
+    {
+        var subscription = Replanned((Hour.AddDays(-1), ["quotes", "trades"]), (Hour, ["bars"]));
+
+        Assert.Equal(["quotes", "trades"], subscription.FeedsDuring(Hour.AddHours(-1)));
+        Assert.Equal(["bars"], subscription.FeedsDuring(Hour));
+    }
+
+    [Fact]
+    public void SubscriptionEndedBeforeAPlanChange_IsNotBilledForTheHoursAfterItEnded()
+    {
+        var subscription = Replanned((Hour.AddDays(-1), ["quotes"]), (Hour.AddMinutes(30), ["quotes", "trades"])) with { ActiveUntil = Hour };
+
+        Assert.Equal(1, Billed(subscription, Hour.AddHours(-1)));
+        Assert.Equal(0, Billed(subscription, Hour));
+    }
+
+    [Fact]
+    public void NewSubscriptionAfterARevocation_IsNotBilledForThePlanThatEndedWithTheOldOne()
+    {
+        // Revocation ends the plan (topics = []) three hours before the buyer subscribes again with another plan.
+        var subscription = Replanned((Hour.AddDays(-1), ["quotes", "trades"]), (Hour.AddHours(-3), []), (Hour.AddMinutes(20), ["bars"]));
+
+        Assert.Equal(["bars"], subscription.FeedsDuring(Hour));
+    }
+
+    [Fact]
+    public void RecordWithoutPlanStart_BillsItsPlanForEveryLiveHour()
+    {
+        var old = new EntitlementSnapshot(Customer, [], ["quotes", "trades"], Hour);
+        var subscription = new MeteredSubscription(new SubscriptionRef("C1", "P1", null, null), "P1", PlanTimeline.Of(old), Hour.AddDays(-2), null);
+
+        Assert.Equal(2, Billed(subscription, Hour.AddDays(-2)));
+        Assert.Equal(0, Billed(subscription, Hour.AddDays(-2).AddHours(-1)));
+    }
+
+    [Fact]
+    public void PeriodThatEndsWhereItStarts_IsInForceAtNoMoment()
+    {
+        var timeline = new PlanTimeline(["quotes"], Hour.AddHours(2), [new PlanPeriod(["trades"], Hour.AddMinutes(30), Hour.AddMinutes(30))]);
+
+        Assert.Empty(timeline.FeedsDuring(Hour));
+    }
+
+    [Theory]
+    [InlineData(0, true)] // the current plan has feeds
+    [InlineData(1, true)] // the emptied plan ended inside the first hour still metered
+    [InlineData(2, false)] // it ended before that hour: nothing left to bill
+    public void HasFeedsFrom_IsWhetherAPlanWithFeedsReachesTheHoursStillMetered(int emptyPlanIndex, bool expected)
+    {
+        var emptiedAt = Hour.AddMinutes(30);
+        var timeline = emptyPlanIndex == 0
+            ? Replanned((Hour.AddDays(-1), ["quotes"])).Plans
+            : Replanned((Hour.AddDays(-1), ["quotes"]), (emptiedAt, [])).Plans;
+        var since = emptyPlanIndex == 2 ? Hour.AddHours(1) : Hour;
+
+        Assert.Equal(expected, timeline.HasFeedsFrom(since));
+    }
+
+    [Property(MaxTest = 300)]
+    public Property HourUsage_IsTheDistinctFeedsOfEveryPlanInForceDuringTheHourPerDimension() =>
+        Prop.ForAll(
+            (from firstStart in Gen.Choose(-300, 120)
+             from first in Gen.SubListOf("quotes", "trades", "bars", "news")
+             from changes in Gen.ListOf(
+                 from gap in Gen.Choose(1, 150)
+                 from topics in Gen.SubListOf("quotes", "trades", "bars", "news")
+                 select (gap, topics: topics.ToArray()))
+             from hourOffset in Gen.Choose(-6, 8)
+             select (firstStart, first: first.ToArray(), changes: changes.Take(12).ToArray(), hourOffset)).ToArbitrary(),
+            spec =>
+            {
+                // The plans as given: plan i is in force from its start until the next plan's start.
+                var plans = new List<(int Start, string[] Topics)> { (spec.firstStart, spec.first) };
+                foreach (var (gap, topics) in spec.changes)
+                {
+                    plans.Add((plans[^1].Start + gap, topics));
+                }
+
+                var subscription = Replanned([.. plans.Select(p => (Hour.AddMinutes(p.Start), p.Topics))]);
+                var map = new DimensionMap { Products = { ["P1"] = new ProductDimensions { Feeds = { ["trades"] = "trade_hours" } } } };
+                var hour = Hour.AddHours(spec.hourOffset);
+
+                var lines = UsageCalculator.ForHour([subscription], hour, map).ToList();
+
+                // Every change is on a whole minute, so a plan is in force during the hour iff it is at one of its minutes.
+                var hourStart = spec.hourOffset * 60;
+                var feeds = Enumerable.Range(hourStart, 60)
+                    .SelectMany(minute => plans.Where((p, i) => p.Start <= minute && (i + 1 == plans.Count || minute < plans[i + 1].Start)))
+                    .SelectMany(p => p.Topics)
+                    .Distinct()
+                    .ToList();
+                var expected = feeds.GroupBy(f => f == "trades" ? "trade_hours" : "feed_hours")
+                    .ToDictionary(g => g.Key, g => g.Count());
+                return lines.ToDictionary(l => l.Key.Dimension, l => l.Quantity).OrderBy(e => e.Key).SequenceEqual(expected.OrderBy(e => e.Key))
+                    && lines.All(l => l.Key.Hour == hour && l.Key.CustomerKey == "C1");
             });
 }

@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
 using Onboarding.Aws.DynamoDb;
 using Onboarding.Core.Subscribers;
 using Onboarding.IntegrationTests.Fixtures;
@@ -97,6 +98,65 @@ public sealed class SubscriberStoreTests(MotoFixture moto) : IAsyncLifetime
         Assert.Equal(snapshot.Topics, stored.Value.Topics);
         Assert.Equal(T0, stored.Value.CheckedAt);
         await Assert.ThrowsAsync<ConcurrentUpdateException>(() => Store.SaveEntitlementsAsync(snapshot with { Topics = [] }, 0));
+    }
+
+    [Fact]
+    public async Task Entitlements_WithAPlanHistory_ReadBackWithThePlanStartAndEveryPastPeriod()
+    {
+        var customer = CustomerIdentity.FromAccountAndLicense("111122223333", "arn:aws:license-manager::111122223333:license:l-0123");
+        var snapshot = new EntitlementSnapshot(customer, [new Entitlement("basic", 1, null)], ["quotes.us"], T0.AddHours(2))
+        {
+            PlanSince = T0.AddHours(1).AddMinutes(30),
+            PastPlans =
+            [
+                new PlanPeriod(["bars.1m.us", "quotes.us"], null, T0),
+                new PlanPeriod(["quotes.us", "trades.us"], T0.AddMinutes(15), T0.AddHours(1).AddMinutes(30)),
+            ],
+        };
+
+        await Store.SaveEntitlementsAsync(snapshot, 0);
+        var stored = (await Store.GetEntitlementsAsync(customer.StableId))!.Value;
+
+        Assert.Equal(snapshot.PlanSince, stored.PlanSince);
+        Assert.Equal(
+            snapshot.PastPlans.Select(p => (string.Join(',', p.Topics), p.From, p.Until)),
+            stored.PastPlans.Select(p => (string.Join(',', p.Topics), p.From, p.Until)));
+    }
+
+    [Fact]
+    public async Task Entitlements_WrittenBeforePlansHadAHistory_ReadAsAPlanInForceSinceTheSubscriptionStarted()
+    {
+        var customer = CustomerIdentity.FromCustomerIdentifier("Ex8Ej5jR8fL", "prod-abc123");
+        await dynamo.PutItemAsync(new PutItemRequest
+        {
+            TableName = Tables.SubscribersTable,
+            Item = new()
+            {
+                [SubscriberTables.PartitionKey] = new() { S = SubscriberTables.CustomerKey(customer.StableId) },
+                [SubscriberTables.SortKey] = new() { S = SubscriberTables.EntitlementsSortKey },
+                ["customerId"] = new() { S = customer.StableId },
+                ["identityModel"] = new() { S = "CustomerIdentifier" },
+                ["customerIdentifier"] = new() { S = "Ex8Ej5jR8fL" },
+                ["productCode"] = new() { S = "prod-abc123" },
+                ["version"] = new() { N = "3" },
+                ["entitlements"] = new() { L = [new() { M = new() { ["dimension"] = new() { S = "pro" }, ["quantity"] = new() { N = "1" } } }] },
+                ["topics"] = new() { L = [new() { S = "quotes.us" }, new() { S = "trades.us" }] },
+                ["checkedAt"] = new() { S = "2026-11-23T12:00:00.0000000Z" },
+            },
+        });
+
+        var stored = await Store.GetEntitlementsAsync(customer.StableId);
+
+        Assert.Equal(3, stored!.Version);
+        Assert.Equal(["quotes.us", "trades.us"], stored.Value.Topics);
+        Assert.Null(stored.Value.PlanSince);
+        Assert.Empty(stored.Value.PastPlans);
+        var next = PlanHistory.Next(stored.Value, customer, [], ["quotes.us"], T0.AddHours(1));
+        Assert.Equal(4, await Store.SaveEntitlementsAsync(next, stored.Version));
+        var changed = (await Store.GetEntitlementsAsync(customer.StableId))!.Value;
+        Assert.Equal(T0.AddHours(1), changed.PlanSince);
+        var period = Assert.Single(changed.PastPlans);
+        Assert.Equal(("quotes.us,trades.us", (DateTimeOffset?)null, T0.AddHours(1)), (string.Join(',', period.Topics), period.From, period.Until));
     }
 
     [Fact]

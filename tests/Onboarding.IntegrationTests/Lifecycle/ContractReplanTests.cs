@@ -37,6 +37,10 @@ public sealed class ContractReplanTests(MotoFixture moto) : IAsyncLifetime
         Assert.Equal([LifecycleStack.License], request.Filter![GetEntitlementFilterName.LICENSE_ARN]);
         var plan = await stack.Subscribers.GetEntitlementsAsync(stack.Customer.StableId);
         Assert.Equal(["quotes.us"], plan!.Value.Topics);
+        Assert.Equal(LifecycleStack.Now, plan.Value.PlanSince); // the downgrade is billed from this hour on, not before
+        var previous = Assert.Single(plan.Value.PastPlans);
+        Assert.Equal(["quotes.us", "trades.us"], previous.Topics);
+        Assert.Equal(LifecycleStack.Now, previous.Until);
     }
 
     [Fact]

@@ -78,6 +78,32 @@ public sealed class LifecycleSequenceTests(MotoFixture moto) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FinalUsage_AfterADowngradeWithinTheWindow_BillsTheHoursUpToItAtTheBiggerPlan()
+    {
+        var (certificate, _, _) = await stack.OnboardAsync(); // quotes.us and trades.us
+        using var _ = certificate;
+        Assert.Empty((await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record(SnsInOrder[0]))))!.BatchItemFailures);
+        // A re-plan two hours ago (13:30) cut the plan to quotes.us, as the lifecycle function writes it.
+        var plan = await stack.Subscribers.GetEntitlementsAsync(stack.Customer.StableId);
+        var downgradedAt = LifecycleStack.Now.AddHours(-2);
+        await stack.Subscribers.SaveEntitlementsAsync(PlanHistory.Next(plan!.Value, stack.Customer, [], ["quotes.us"], downgradedAt), plan.Version);
+
+        Assert.Empty((await stack.InvokeAsync(LifecycleStack.SqsEvent(LifecycleStack.Record("sqs-sns-unsubscribe-pending.json"))))!.BatchItemFailures);
+
+        var billed = stack.Marketplace.Billed.ToDictionary(b => new DateTimeOffset(b.Hour, TimeSpan.Zero), b => b.Quantity);
+        var firstHour = MeteringHours.EarliestBillableHour(LifecycleStack.Now, MeteringWindow.Marketplace);
+        var expected = new Dictionary<DateTimeOffset, int>();
+        for (var hour = firstHour; hour <= billed.Keys.Max(); hour += MeteringHours.Hour) // up to the hour the subscription ended
+        {
+            expected[hour] = hour < MeteringHours.HourStart(downgradedAt) + MeteringHours.Hour ? 2 : 1;
+        }
+
+        Assert.Equal(expected.OrderBy(e => e.Key), billed.OrderBy(e => e.Key));
+        Assert.Equal(2, billed[MeteringHours.HourStart(downgradedAt)]); // the hour of the downgrade counts as a started hour of both plans
+        Assert.Equal(1, billed[MeteringHours.HourStart(downgradedAt) + MeteringHours.Hour]);
+    }
+
+    [Fact]
     public async Task SnsNotificationsReversedAndDuplicatedInOneBatch_EndTheSameWayWithOneRevocation()
     {
         var (certificate, secretArn, principal) = await stack.OnboardAsync();
@@ -273,6 +299,12 @@ public sealed class LifecycleSequenceTests(MotoFixture moto) : IAsyncLifetime
         Assert.Contains(secret.Tags!, t => t.Key == LifecycleActionsOptions.StatusTag && t.Value == "revoked");
         Assert.Contains(secret.Tags!, t => t.Key == LifecycleActionsOptions.RevokedSerialTag && t.Value == serial);
         Assert.Equal(subscriberStatus, (await stack.Subscribers.GetAsync(stack.Customer.StableId))!.Value.Status);
+        // The plan ended with the access: the hours before stay billed for it, a later subscription's are not.
+        var plan = (await stack.Subscribers.GetEntitlementsAsync(stack.Customer.StableId))!.Value;
+        Assert.Empty(plan.Topics);
+        Assert.Equal(LifecycleStack.Now, plan.PlanSince);
+        Assert.Equal(["quotes.us", "trades.us"], plan.PastPlans[^1].Topics);
+        Assert.Equal(LifecycleStack.Now, plan.PastPlans[^1].Until);
         Assert.Equal(subscriptionStatus, (await stack.StateAsync())!.Status);
         var onboarding = await stack.Onboarding.GetAsync(stack.Customer.StableId);
         Assert.Equal((OnboardingStep.TokenResolved, 2, null), (onboarding!.Step, onboarding.CertificateGeneration, onboarding.KafkaPrincipal));

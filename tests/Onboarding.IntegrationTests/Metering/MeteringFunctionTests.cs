@@ -51,7 +51,7 @@ public sealed class MeteringFunctionTests(MotoFixture moto) : IAsyncLifetime
         var metrics = new StringWriter();
         var function = new MeteringFunction(
             new MeteringJob(ledger, marketplace, settings.Dimensions, settings.Window),
-            new FixedSubscriptions(new MeteredSubscription(new SubscriptionRef("C1", "P1", null, null), "P1", ["quotes", "bars", "trades"], now.AddDays(-1), null)),
+            new FixedSubscriptions(new MeteredSubscription(new SubscriptionRef("C1", "P1", null, null), "P1", PlanTimeline.Constant(["quotes", "bars", "trades"]), now.AddDays(-1), null)),
             settings.Window,
             new FixedClock(now),
             NullLogger<MeteringFunction>.Instance,
@@ -89,7 +89,7 @@ public sealed class MeteringFunctionTests(MotoFixture moto) : IAsyncLifetime
         var metrics = new StringWriter();
         using var logs = new CapturedLogs();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs));
-        var billed = new MeteredSubscription(new SubscriptionRef("C1", "P1", null, null), "P1", ["quotes"], now.AddDays(-1), null);
+        var billed = new MeteredSubscription(new SubscriptionRef("C1", "P1", null, null), "P1", PlanTimeline.Constant(["quotes"]), now.AddDays(-1), null);
         var function = new MeteringFunction(
             new MeteringJob(ledger, marketplace, new DimensionMap(), MeteringWindow.Marketplace),
             new FixedSubscriptions(new SubscriptionsToMeter([billed], ["CUSTOMER#C2"])),

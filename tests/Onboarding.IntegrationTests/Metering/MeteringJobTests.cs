@@ -38,7 +38,7 @@ public sealed class MeteringJobTests(MotoFixture moto) : IAsyncLifetime
 
     private static List<MeteredSubscription> Customers(int count, DateTimeOffset? until = null) =>
         [.. Enumerable.Range(0, count).Select(i => new MeteredSubscription(
-            new SubscriptionRef($"CUST{i:D5}", "P1", null, null), "P1", ["quotes", "trades"], Now.AddDays(-3), until))];
+            new SubscriptionRef($"CUST{i:D5}", "P1", null, null), "P1", PlanTimeline.Constant(["quotes", "trades"]), Now.AddDays(-3), until))];
 
     private void AssertEachHourBilledOnce(int customers, params DateTimeOffset[] hours)
     {

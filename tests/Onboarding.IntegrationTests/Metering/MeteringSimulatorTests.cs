@@ -56,9 +56,9 @@ public sealed class MeteringSimulatorTests(MotoFixture moto) : IAsyncLifetime
         await ledger.AdvanceWatermarkAsync(lastHour.AddHours(-3), None);
         MeteredSubscription[] subscriptions =
         [
-            new(new SubscriptionRef("cust-acme", Product, null, null), Product, ["quotes", "trades"], now.AddDays(-2), null),
-            new(new SubscriptionRef(null, Product, "222222222222", GlobexLicense), Product, ["quotes", "trades"], now.AddDays(-2), null),
-            new(new SubscriptionRef("cust-initech", Product, null, null), Product, ["quotes", "trades"], now.AddDays(-2), null),
+            new(new SubscriptionRef("cust-acme", Product, null, null), Product, PlanTimeline.Constant(["quotes", "trades"]), now.AddDays(-2), null),
+            new(new SubscriptionRef(null, Product, "222222222222", GlobexLicense), Product, PlanTimeline.Constant(["quotes", "trades"]), now.AddDays(-2), null),
+            new(new SubscriptionRef("cust-initech", Product, null, null), Product, PlanTimeline.Constant(["quotes", "trades"]), now.AddDays(-2), null),
         ];
 
         // 1. Marketplace bills, then the process dies before writing any answer.

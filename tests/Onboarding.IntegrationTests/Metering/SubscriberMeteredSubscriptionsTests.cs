@@ -52,29 +52,52 @@ public sealed class SubscriberMeteredSubscriptionsTests(MotoFixture moto) : IAsy
         Assert.Empty(listed.CustomersWithoutPlan);
         var byLicense = Assert.Single(listed.Subscriptions, s => s.Customer.LicenseArn == License);
         Assert.Equal((new SubscriptionRef(null, "prod-1", "444455556666", License), "prod-1", (DateTimeOffset?)null), (byLicense.Customer, byLicense.ProductCode, byLicense.ActiveUntil));
-        Assert.Equal(["quotes.us", "trades.us"], byLicense.Feeds);
+        Assert.Equal(["quotes.us", "trades.us"], byLicense.FeedsDuring(T0.AddDays(1)));
         var byIdentifier = Assert.Single(listed.Subscriptions, s => s.Customer.CustomerIdentifier == "cust-legacy");
-        Assert.Equal(["bars.1m"], byIdentifier.Feeds);
+        Assert.Equal(["bars.1m"], byIdentifier.FeedsDuring(T0.AddDays(1)));
         Assert.Equal(T0.AddDays(2), byIdentifier.ActiveUntil);
     }
 
     [Fact]
-    public async Task List_ForASubscriberWhosePlanWasCutToNoFeeds_BillsNothingEvenThoughItsOnboardingRecordStillNamesFeeds()
+    public async Task List_ForASubscriberWhosePlanWasCutToNoFeeds_BillsTheHoursBeforeTheCutOnlyAndNeverItsOnboardingRecordsFeeds()
     {
         // A lifecycle re-plan that removes every feed (entitlement ended, contract without a known dimension) writes an
         // empty plan and removes the ACLs, but leaves the subscriber Active and the onboarding record's first topics.
         var subscribers = new DynamoDbSubscriberStore(dynamo, Tables);
         var onboarding = new DynamoDbOnboardingStore(dynamo, Tables);
         var customer = CustomerIdentity.FromCustomerIdentifier("cust-cut", "prod-1");
+        var cutAt = T0.AddHours(3).AddMinutes(30);
         await Save(subscribers, customer, SubscriberStatus.Active, T0);
         await onboarding.StartAsync(OnboardingMachine.Start(customer, T0) with { Topics = ["bars.1m", "trades"] });
-        var version = await subscribers.SaveEntitlementsAsync(new EntitlementSnapshot(customer, [], ["bars.1m", "trades"], T0), 0);
-        await subscribers.SaveEntitlementsAsync(new EntitlementSnapshot(customer, [], [], T0.AddHours(3)), version);
+        var first = PlanHistory.Next(null, customer, [], ["bars.1m", "trades"], T0);
+        var version = await subscribers.SaveEntitlementsAsync(first, 0);
+        await subscribers.SaveEntitlementsAsync(PlanHistory.Next(first, customer, [], [], cutAt), version);
 
-        var listed = await new SubscriberMeteredSubscriptions(subscribers, "prod-1").ListAsync(T0, CancellationToken.None);
+        var stillMetering = await new SubscriberMeteredSubscriptions(subscribers, "prod-1").ListAsync(T0.AddHours(3), CancellationToken.None);
+        var afterTheCut = await new SubscriberMeteredSubscriptions(subscribers, "prod-1").ListAsync(T0.AddHours(4), CancellationToken.None);
 
-        Assert.Empty(listed.Subscriptions);
-        Assert.Empty(listed.CustomersWithoutPlan);
+        var subscription = Assert.Single(stillMetering.Subscriptions);
+        Assert.Equal(["bars.1m", "trades"], subscription.FeedsDuring(T0.AddHours(3)));
+        Assert.Empty(subscription.FeedsDuring(T0.AddHours(4)));
+        Assert.Empty(afterTheCut.Subscriptions);
+        Assert.Empty(afterTheCut.CustomersWithoutPlan);
+    }
+
+    [Fact]
+    public async Task List_ForAPlanDowngradedWithinAnHour_BillsThatHourForBothPlansAndTheNextForTheNewOne()
+    {
+        var subscribers = new DynamoDbSubscriberStore(dynamo, Tables);
+        var customer = CustomerIdentity.FromCustomerIdentifier("cust-down", "prod-1");
+        await Save(subscribers, customer, SubscriberStatus.Active, T0);
+        var first = PlanHistory.Next(null, customer, [], ["quotes.us", "trades.us"], T0);
+        var version = await subscribers.SaveEntitlementsAsync(first, 0);
+        await subscribers.SaveEntitlementsAsync(PlanHistory.Next(first, customer, [], ["quotes.us"], T0.AddHours(2).AddMinutes(30)), version);
+
+        var listed = await new SubscriberMeteredSubscriptions(subscribers, "prod-1").ListAsync(T0.AddHours(1), CancellationToken.None);
+
+        var subscription = Assert.Single(listed.Subscriptions);
+        Assert.Equal(["quotes.us", "trades.us"], subscription.FeedsDuring(T0.AddHours(2)));
+        Assert.Equal(["quotes.us"], subscription.FeedsDuring(T0.AddHours(3)));
     }
 
     [Fact]

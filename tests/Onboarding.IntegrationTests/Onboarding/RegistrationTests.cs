@@ -47,8 +47,13 @@ public sealed class RegistrationTests(MotoFixture moto, SimulatorFixture simulat
         using var certificateKey = certificate.GetECDsaPublicKey();
         Assert.Equal(csrKey!.ExportSubjectPublicKeyInfo(), certificateKey!.ExportSubjectPublicKeyInfo());
 
-        var profile = Assert.Single(await app.ItemsAsync(app.SubscribersTable), i => i["sk"].S == "PROFILE");
+        var items = await app.ItemsAsync(app.SubscribersTable);
+        var profile = Assert.Single(items, i => i["sk"].S == "PROFILE");
         Assert.Equal("Active", profile["status"].S);
+        // The first plan is in force from the entitlement check on, with no earlier plan to bill.
+        var plan = Assert.Single(items, i => i["sk"].S == "ENTITLEMENTS");
+        Assert.Equal(plan["checkedAt"].S, plan["planSince"].S);
+        Assert.Empty(plan["pastPlans"].L);
     }
 
     [Fact]
