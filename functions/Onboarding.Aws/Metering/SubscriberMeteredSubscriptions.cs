@@ -8,8 +8,9 @@ namespace Onboarding.Aws.Metering;
 /// The subscriptions to meter, from the subscribers table alone: every subscriber that has (or had, since the given
 /// time) access, billed each hour for the feeds of the entitlement plans in force during it. The plan is the record of
 /// what the customer may read: onboarding writes it before the subscriber record exists, and every lifecycle re-plan
-/// and revocation rewrites it together with the ACLs. The onboarding record's topics are not a fallback: they are the first plan only and go stale on a re-plan, so
-/// a customer whose entitlement was cut to nothing would be billed for feeds it can no longer read.
+/// and revocation rewrites it together with the ACLs. The onboarding record's topics are not a fallback: they are the
+/// first plan only and go stale on a re-plan, so a customer whose entitlement was cut to nothing would be billed for
+/// feeds it can no longer read.
 /// </summary>
 /// <param name="productCode">PRODUCT_CODE: the product of license-model customers, whose identity names none.</param>
 public sealed class SubscriberMeteredSubscriptions(ISubscriberStore subscribers, string productCode) : IMeteredSubscriptions
