@@ -469,6 +469,8 @@ public sealed class OnboardingService(
                 var reason = Explain(action, ex);
                 var failed = await store.SaveAsync(OnboardingMachine.Apply(state, new FailedEvent(reason, Retryable: true), clock.GetUtcNow()).OrThrow(), owner, CancellationToken.None);
                 metrics.Emit([new Metric("OnboardingStepFailed", 1)], new Dictionary<string, string> { ["Step"] = action.ToString() });
+                // Also without dimensions: what OnboardingStepFailedAlarm watches, whichever step failed.
+                metrics.EmitWithoutDimensions([new Metric("OnboardingStepFailed", 1)]);
                 return new FlowOutcome(FlowStatus.Failed, failed, Reason: reason);
             }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Onboarding.Core.Acl;
 using Onboarding.Core.Certificates;
 using Onboarding.IntegrationTests.DynamoDb;
@@ -30,6 +31,14 @@ public sealed class FaultTests(MotoFixture moto, SimulatorFixture simulator, Dyn
         Assert.Contains("refused 2 of the access rules", html, StringComparison.Ordinal);
         Assert.Equal(1, app.Pca.Issued);
         Assert.NotEmpty(app.Acls.Bindings);
+        // One line per step for the dashboard, one without dimensions for the alarm.
+        var failures = app.Metrics.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(l => l.Contains("\"OnboardingStepFailed\":1", StringComparison.Ordinal))
+            .Select(l => JsonNode.Parse(l)!["_aws"]!["CloudWatchMetrics"]![0]!["Dimensions"]![0]!.AsArray().Select(d => (string)d!).ToList())
+            .ToList();
+        Assert.Equal(2, failures.Count);
+        Assert.Contains(failures, d => d.SequenceEqual(["Service", "Step"]));
+        Assert.Contains(failures, d => d.Count == 0);
 
         app.Acls.RefuseResources.Clear();
         using var retried = await buyer.ContinueAsync();
