@@ -130,6 +130,45 @@ public sealed partial class TemplateDashboardTests
     }
 
     [Fact]
+    public async Task MarketplaceFeedAlarms_WatchMetricsTheCodeEmits_UnderTheDimensionsItEmitsThemWith()
+    {
+        // An alarm on a dimension set the code never writes watches nothing and never fires.
+        var emitted = await EmittedMetricsAsync();
+        var watched = new List<(string Alarm, EmittedMetric Metric)>();
+        foreach (var (id, node) in SourceResources)
+        {
+            if (node is not JsonObject resource || (string?)resource["Type"] != "AWS::CloudWatch::Alarm")
+            {
+                continue;
+            }
+
+            var properties = resource["Properties"]!;
+            var metrics = (properties["Metrics"]?.AsArray() ?? []).Select(m => m?["MetricStat"]?["Metric"]).Append(properties);
+            foreach (var metric in metrics)
+            {
+                if ((string?)metric?["Namespace"] != EmbeddedMetrics.DefaultNamespace)
+                {
+                    continue;
+                }
+
+                var dimensions = (metric!["Dimensions"]?.AsArray() ?? []).Select(d => ((string)d!["Name"]!, (string?)d["Value"])).ToList();
+                watched.Add((id, new EmittedMetric(
+                    (string)metric["MetricName"]!,
+                    [.. dimensions.Select(d => d.Item1).Order()],
+                    dimensions.Where(d => d.Item1 == "Service").Select(d => d.Item2).SingleOrDefault())));
+            }
+        }
+
+        Assert.Contains(watched, w => w.Alarm == "OnboardingStepFailedAlarm");
+        foreach (var (alarm, metric) in watched)
+        {
+            Assert.True(
+                emitted.Any(e => e.Name == metric.Name && e.DimensionNames.SequenceEqual(metric.DimensionNames) && e.Service == metric.Service),
+                $"{alarm} watches {metric}, but the code emits: {string.Join("; ", emitted.Where(e => e.Name == metric.Name))}");
+        }
+    }
+
+    [Fact]
     public void OffsetLagGraph_QueriesOffsetLagAsTheAlarmDoes()
     {
         var alarm = SourceResources["EnrichmentOffsetLagAlarm"]!["Properties"]!;
@@ -253,9 +292,12 @@ public sealed partial class TemplateDashboardTests
         Assert.NotEmpty(statements);
         foreach (var statement in statements)
         {
-            Assert.DoesNotContain("EmitWithoutDimensions", statement, StringComparison.Ordinal);
-            var dimensions = DimensionKeyPattern().Matches(statement).Select(m => m.Groups[1].Value).Append("Service").Order().ToArray();
-            emitted.AddRange(MetricLiteralPattern().Matches(statement).Select(m => new EmittedMetric(m.Groups[1].Value, dimensions, apiService)));
+            // EmitWithoutDimensions writes no dimension set at all (not even Service).
+            var dimensions = statement.StartsWith("metrics.EmitWithoutDimensions(", StringComparison.Ordinal)
+                ? []
+                : DimensionKeyPattern().Matches(statement).Select(m => m.Groups[1].Value).Append("Service").Order().ToArray();
+            var service = dimensions.Length == 0 ? null : apiService;
+            emitted.AddRange(MetricLiteralPattern().Matches(statement).Select(m => new EmittedMetric(m.Groups[1].Value, dimensions, service)));
         }
 
         var everyLiteral = Directory.EnumerateFiles(Path.Combine(SamTemplate.RepositoryRoot, "functions"), "*.cs", SearchOption.AllDirectories)
@@ -304,7 +346,7 @@ public sealed partial class TemplateDashboardTests
     [GeneratedRegex(@"EmbeddedMetrics\.ToStdout\(""([^""]+)""\)")]
     private static partial Regex ToStdoutPattern();
 
-    [GeneratedRegex(@"metrics\.Emit\(.*?\);", RegexOptions.Singleline)]
+    [GeneratedRegex(@"metrics\.Emit(WithoutDimensions)?\(.*?\);", RegexOptions.Singleline)]
     private static partial Regex EmitStatementPattern();
 
     [GeneratedRegex(@"new Metric\(""(\w+)""")]
