@@ -32,6 +32,22 @@ public sealed class DataProtectionKeyRingTests(MotoFixture moto, SimulatorFixtur
     }
 
     [Fact]
+    public async Task KeyRing_WhenKmsRefusesTheKey_FailsLoudlyAndNeverStoresAPlaintextKey()
+    {
+        // A key KMS refuses (deleted, disabled, or a role without kms:Encrypt) must not make the app fall back to an
+        // unencrypted ring: protecting fails (the landing page answers 5xx, which ApiServerErrorsAlarm reports) and
+        // nothing is stored.
+        await using var app = await OnboardingApp.CreateAsync(moto, simulator);
+        var keyArn = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000";
+        app.WithSetting(DataProtectionKmsOptions.KeyIdVariable, keyArn);
+
+        var error = Assert.ThrowsAny<Exception>(() => Protector(app).Protect("csrf-payload"));
+
+        Assert.Contains("KMS", error.ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(await StoredKeysAsync(app));
+    }
+
+    [Fact]
     public async Task KeyRing_WithoutAKmsKey_IsStoredAsItIs_AsOnTheLocalStack()
     {
         await using var app = await OnboardingApp.CreateAsync(moto, simulator);
@@ -65,7 +81,7 @@ public sealed class DataProtectionKeyRingTests(MotoFixture moto, SimulatorFixtur
             Key = new() { ["pk"] = new AttributeValue { S = "DATAPROTECTION" } },
             ConsistentRead = true,
         })).Item;
-        return [.. item.Where(a => a.Key.StartsWith("key-", StringComparison.Ordinal)).Select(a => a.Value.S)];
+        return item is null ? [] : [.. item.Where(a => a.Key.StartsWith("key-", StringComparison.Ordinal)).Select(a => a.Value.S)];
     }
 }
 
