@@ -1,4 +1,5 @@
 using System.Globalization;
+using Onboarding.Shared;
 
 namespace Onboarding.Core.Enrichment;
 
@@ -126,7 +127,7 @@ internal static class CompactRecordScanner
                 }
             }
             else if (field is PriceRecordParser.Field.Other or PriceRecordParser.Field.Open or PriceRecordParser.Field.High or PriceRecordParser.Field.Low
-                && (TryLiteral(json, ref at, "true"u8) || TryLiteral(json, ref at, "false"u8) || TryLiteral(json, ref at, "null"u8)))
+                && (PlainJsonText.TryLiteral(json, ref at, "true"u8) || PlainJsonText.TryLiteral(json, ref at, "false"u8) || PlainJsonText.TryLiteral(json, ref at, "null"u8)))
             {
                 // A literal in a field we only keep.
             }
@@ -216,7 +217,7 @@ internal static class CompactRecordScanner
         }
 
         var rest = json[(at + 1)..];
-        var end = PlainStringLength(rest);
+        var end = PlainJsonText.StringLength(rest);
         if (end < 0)
         {
             return false;
@@ -225,33 +226,6 @@ internal static class CompactRecordScanner
         content = rest[..end];
         at += end + 2;
         return true;
-    }
-
-    /// <summary>
-    /// Where the string that <paramref name="rest"/> starts with ends (its closing quote), or -1 when it holds anything
-    /// but printable ASCII before it (an escape, a control character, non-ASCII) or is not closed. Names and
-    /// symbols are short: a byte loop finds their end before a vectorized search would have set up.
-    /// </summary>
-    private static int PlainStringLength(ReadOnlySpan<byte> rest)
-    {
-        const int ShortString = 16;
-        var limit = Math.Min(rest.Length, ShortString);
-        for (var i = 0; i < limit; i++)
-        {
-            var c = rest[i];
-            if (c == '"')
-            {
-                return i;
-            }
-
-            if (c == '\\' || (uint)(c - 0x20) > 0x7E - 0x20)
-            {
-                return -1;
-            }
-        }
-
-        var end = rest.IndexOfAny((byte)'"', (byte)'\\');
-        return end < 0 || rest[end] != '"' || rest[ShortString..end].ContainsAnyExceptInRange((byte)0x20, (byte)0x7E) ? -1 : end;
     }
 
     /// <summary>A JSON number without exponent: <c>-?(0|[1-9][0-9]*)(\.[0-9]+)?</c>, ending at a separator.</summary>
@@ -299,16 +273,5 @@ internal static class CompactRecordScanner
         }
 
         return i - start;
-    }
-
-    private static bool TryLiteral(ReadOnlySpan<byte> json, ref int at, ReadOnlySpan<byte> literal)
-    {
-        if (!json[at..].StartsWith(literal))
-        {
-            return false;
-        }
-
-        at += literal.Length;
-        return true;
     }
 }

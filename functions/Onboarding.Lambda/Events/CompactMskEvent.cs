@@ -1,3 +1,5 @@
+using Onboarding.Shared;
+
 namespace Onboarding.Lambda.Events;
 
 /// <summary>
@@ -222,18 +224,18 @@ public sealed class CompactMskEvent
     {
         entry = default;
         var next = at;
-        if (!Literal(payload, ref next, "{\"topic\":"u8) || !TryString(payload, ref next, out entry.TopicStart, out entry.TopicLength) || entry.TopicLength == 0
-            || !Literal(payload, ref next, ",\"partition\":"u8) || !TryInteger(payload, ref next, out var partition) || partition > int.MaxValue
-            || !Literal(payload, ref next, ",\"offset\":"u8) || !TryInteger(payload, ref next, out entry.Offset)
-            || !Literal(payload, ref next, ",\"timestamp\":"u8) || !TryInteger(payload, ref next, out entry.Timestamp)
-            || !Literal(payload, ref next, ",\"timestampType\":"u8) || !TryString(payload, ref next, out _, out _)
-            || !Literal(payload, ref next, ",\"key\":"u8) || !TryStringOrNull(payload, ref next, out entry.KeyStart, out entry.KeyLength)
-            || !Literal(payload, ref next, ",\"value\":"u8) || !TryStringOrNull(payload, ref next, out entry.ValueStart, out entry.ValueLength))
+        if (!PlainJsonText.TryLiteral(payload, ref next, "{\"topic\":"u8) || !TryString(payload, ref next, out entry.TopicStart, out entry.TopicLength) || entry.TopicLength == 0
+            || !PlainJsonText.TryLiteral(payload, ref next, ",\"partition\":"u8) || !TryInteger(payload, ref next, out var partition) || partition > int.MaxValue
+            || !PlainJsonText.TryLiteral(payload, ref next, ",\"offset\":"u8) || !TryInteger(payload, ref next, out entry.Offset)
+            || !PlainJsonText.TryLiteral(payload, ref next, ",\"timestamp\":"u8) || !TryInteger(payload, ref next, out entry.Timestamp)
+            || !PlainJsonText.TryLiteral(payload, ref next, ",\"timestampType\":"u8) || !TryString(payload, ref next, out _, out _)
+            || !PlainJsonText.TryLiteral(payload, ref next, ",\"key\":"u8) || !TryStringOrNull(payload, ref next, out entry.KeyStart, out entry.KeyLength)
+            || !PlainJsonText.TryLiteral(payload, ref next, ",\"value\":"u8) || !TryStringOrNull(payload, ref next, out entry.ValueStart, out entry.ValueLength))
         {
             return false;
         }
 
-        Literal(payload, ref next, ",\"headers\":[]"u8);
+        PlainJsonText.TryLiteral(payload, ref next, ",\"headers\":[]"u8);
         if (!Expect(payload, ref next, (byte)'}'))
         {
             return false;
@@ -252,17 +254,6 @@ public sealed class CompactMskEvent
         }
 
         entries[Count++] = entry;
-    }
-
-    private static bool Literal(ReadOnlySpan<byte> payload, ref int at, ReadOnlySpan<byte> literal)
-    {
-        if (!payload[at..].StartsWith(literal))
-        {
-            return false;
-        }
-
-        at += literal.Length;
-        return true;
     }
 
     private static bool Expect(ReadOnlySpan<byte> payload, ref int at, byte c)
@@ -286,7 +277,7 @@ public sealed class CompactMskEvent
         }
 
         var rest = payload[(at + 1)..];
-        var end = PlainStringLength(rest);
+        var end = PlainJsonText.StringLength(rest);
         if (end < 0)
         {
             return false;
@@ -295,33 +286,6 @@ public sealed class CompactMskEvent
         (start, length) = (at + 1, end);
         at += end + 2;
         return true;
-    }
-
-    /// <summary>
-    /// Where the string that <paramref name="rest"/> starts with ends (its closing quote), or -1 when it holds anything
-    /// but printable ASCII before it (an escape, a control character, non-ASCII) or is not closed. Field names are
-    /// short: a byte loop finds their end before a vectorized search would have set up; values take the search.
-    /// </summary>
-    private static int PlainStringLength(ReadOnlySpan<byte> rest)
-    {
-        const int ShortString = 16;
-        var limit = Math.Min(rest.Length, ShortString);
-        for (var i = 0; i < limit; i++)
-        {
-            var c = rest[i];
-            if (c == '"')
-            {
-                return i;
-            }
-
-            if (c == '\\' || (uint)(c - 0x20) > 0x7E - 0x20)
-            {
-                return -1;
-            }
-        }
-
-        var end = rest.IndexOfAny((byte)'"', (byte)'\\');
-        return end < 0 || rest[end] != '"' || rest[ShortString..end].ContainsAnyExceptInRange((byte)0x20, (byte)0x7E) ? -1 : end;
     }
 
     private static bool TryStringOrNull(ReadOnlySpan<byte> payload, ref int at, out int start, out int length)
